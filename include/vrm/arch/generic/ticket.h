@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Portable ticket-lock fast paths (C11 memory model), internal to lib/locks.
+ * The halves are accessed with 16-bit atomics only, never mixed with the
+ * 32-bit word, so TSan and the C11 model see one atomic object per half.
+ */
+#ifndef VRM_ARCH_GENERIC_TICKET_H
+#define VRM_ARCH_GENERIC_TICKET_H
+
+#include <vrm/barrier.h>
+#include <vrm/ticket.h>
+
+static inline void vrm_arch_ticket_lock(vrm_ticket_t *lock)
+{
+	/* Relaxed: taking a ticket orders nothing; the acquire is the load
+	 * that sees our turn. */
+	uint16_t ticket = __atomic_fetch_add(&lock->u.h.next, 1, __ATOMIC_RELAXED);
+
+	while (__atomic_load_n(&lock->u.h.owner, __ATOMIC_ACQUIRE) != ticket)
+		vrm_cpu_relax();
+}
+
+static inline void vrm_arch_ticket_unlock(vrm_ticket_t *lock)
+{
+	/* Only the holder writes owner: a relaxed read of it is stable. */
+	uint16_t owner = __atomic_load_n(&lock->u.h.owner, __ATOMIC_RELAXED);
+
+	__atomic_store_n(&lock->u.h.owner, (uint16_t)(owner + 1), __ATOMIC_RELEASE);
+}
+
+static inline bool vrm_arch_ticket_trylock(vrm_ticket_t *lock)
+{
+	/* Acquire pairs with the last unlock's release of this owner value. If
+	 * the CAS then finds next == owner, nobody held or waited at that
+	 * instant (owner only grows up to next), so ticket `owner` is ours. */
+	uint16_t owner = __atomic_load_n(&lock->u.h.owner, __ATOMIC_ACQUIRE);
+	uint16_t expect = owner;
+
+	return __atomic_compare_exchange_n(&lock->u.h.next, &expect,
+					   (uint16_t)(owner + 1), false,
+					   __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
+}
+
+#endif /* VRM_ARCH_GENERIC_TICKET_H */

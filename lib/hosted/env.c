@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: MIT */
+/* Environment hooks for hosted builds: threads stand in for CPUs. */
+#include <stdio.h>
+
+#include <vrm/hosted.h>
+
+static _Thread_local uint32_t cpu_id_plus1;
+static uint32_t next_cpu;
+
+void vrm_hosted_set_cpu_id(uint32_t id)
+{
+	cpu_id_plus1 = (id % VRM_MAX_CPUS) + 1;
+}
+
+uint32_t vrm_env_cpu_id(void)
+{
+	if (!cpu_id_plus1)
+		cpu_id_plus1 = (__atomic_fetch_add(&next_cpu, 1, __ATOMIC_RELAXED) % VRM_MAX_CPUS) + 1;
+	return cpu_id_plus1 - 1;
+}
+
+void vrm_hosted_report_stderr(const struct vrm_check_report *r)
+{
+	fprintf(stderr, "vrm-check: %s violated (%s) at 0x%llx on cpu %u\n",
+		vrm_check_cond_name(r->cond), r->rule, (unsigned long long)r->addr, r->cpu);
+}

@@ -1,0 +1,292 @@
+/* SPDX-License-Identifier: MIT */
+/* Ticket lock contract: one test per promise of include/vrm/ticket.h. */
+#define _DEFAULT_SOURCE /* usleep, sysconf under -std=c11 */
+#include <check.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <vrm/hosted.h>
+#include <vrm/ticket.h>
+
+START_TEST(errno_values_match_libc)
+{
+	ck_assert_int_eq(VRM_EPERM, EPERM);
+	ck_assert_int_eq(VRM_ENOENT, ENOENT);
+	ck_assert_int_eq(VRM_ENOMEM, ENOMEM);
+	ck_assert_int_eq(VRM_EBUSY, EBUSY);
+	ck_assert_int_eq(VRM_EEXIST, EEXIST);
+	ck_assert_int_eq(VRM_EINVAL, EINVAL);
+	ck_assert_int_eq(VRM_EOVERFLOW, EOVERFLOW);
+}
+END_TEST
+
+/* The aarch64 builds must really run aarch64 code (under qemu-aarch64),
+ * with the LSE or LL/SC lock the build asked for. */
+START_TEST(runs_the_architecture_it_was_built_for)
+{
+#if defined(__aarch64__)
+	ck_assert_int_eq(EXPECT_AARCH64, 1);
+#if defined(__ARM_FEATURE_ATOMICS)
+	ck_assert_int_eq(EXPECT_LSE, 1);
+#else
+	ck_assert_int_eq(EXPECT_LSE, 0);
+#endif
+#else
+	ck_assert_int_eq(EXPECT_AARCH64, 0);
+#endif
+}
+END_TEST
+
+START_TEST(lock_word_is_32_bits_owner_low_next_high)
+{
+	vrm_ticket_t l = VRM_TICKET_INIT;
+
+	ck_assert_uint_eq(sizeof(l.u), 4);
+	l.u.val = 0x00050003u;
+	ck_assert_uint_eq(l.u.h.owner, 3);
+	ck_assert_uint_eq(l.u.h.next, 5);
+}
+END_TEST
+
+START_TEST(initial_state_is_unlocked)
+{
+	vrm_ticket_t a = VRM_TICKET_INIT, b;
+
+	vrm_ticket_init(&b);
+	ck_assert(!vrm_ticket_is_locked(&a));
+	ck_assert(!vrm_ticket_is_locked(&b));
+	ck_assert_uint_eq(a.u.val, 0);
+	ck_assert_uint_eq(b.u.val, 0);
+}
+END_TEST
+
+START_TEST(lock_then_unlock_advances_both_halves)
+{
+	vrm_ticket_t l = VRM_TICKET_INIT;
+
+	vrm_ticket_lock(&l);
+	ck_assert(vrm_ticket_is_locked(&l));
+	ck_assert_uint_eq(l.u.h.owner, 0);
+	ck_assert_uint_eq(l.u.h.next, 1);
+	vrm_ticket_unlock(&l);
+	ck_assert(!vrm_ticket_is_locked(&l));
+	ck_assert_uint_eq(l.u.h.owner, 1);
+	ck_assert_uint_eq(l.u.h.next, 1);
+}
+END_TEST
+
+START_TEST(trylock_fails_while_held_and_succeeds_when_free)
+{
+	vrm_ticket_t l = VRM_TICKET_INIT;
+
+	ck_assert(vrm_ticket_trylock(&l));
+	ck_assert(vrm_ticket_is_locked(&l));
+	ck_assert(!vrm_ticket_trylock(&l));
+	ck_assert_uint_eq(vrm_ticket_waiters(&l), 1); /* failed trylock took no ticket */
+	vrm_ticket_unlock(&l);
+	ck_assert(vrm_ticket_trylock(&l));
+	vrm_ticket_unlock(&l);
+	ck_assert(!vrm_ticket_is_locked(&l));
+}
+END_TEST
+
+START_TEST(halves_wrap_at_16_bits)
+{
+	vrm_ticket_t l = VRM_TICKET_INIT;
+
+	l.u.val = 0xffffffffu; /* owner == next == 0xffff: free */
+	ck_assert(!vrm_ticket_is_locked(&l));
+	vrm_ticket_lock(&l);
+	ck_assert_uint_eq(l.u.h.next, 0);   /* next wrapped, no carry out */
+	ck_assert_uint_eq(l.u.h.owner, 0xffff);
+	ck_assert(vrm_ticket_is_locked(&l));
+	vrm_ticket_unlock(&l);
+	ck_assert_uint_eq(l.u.val, 0);       /* owner wrapped without touching next */
+	ck_assert(vrm_ticket_trylock(&l));
+	vrm_ticket_unlock(&l);
+}
+END_TEST
+
+/* FIFO: waiters are served in the order they took tickets. */
+#define FIFO_THREADS 4
+static vrm_ticket_t fifo_lock = VRM_TICKET_INIT;
+static int fifo_order[FIFO_THREADS];
+static int fifo_pos;
+
+static void *fifo_waiter(void *arg)
+{
+	int id = (int)(intptr_t)arg;
+
+	vrm_ticket_lock(&fifo_lock);
+	fifo_order[fifo_pos++] = id;
+	vrm_ticket_unlock(&fifo_lock);
+	return NULL;
+}
+
+START_TEST(waiters_are_served_in_ticket_order)
+{
+	pthread_t t[FIFO_THREADS];
+
+	vrm_ticket_init(&fifo_lock);
+	fifo_pos = 0;
+	vrm_ticket_lock(&fifo_lock);
+	for (int i = 0; i < FIFO_THREADS; i++) {
+		ck_assert_int_eq(pthread_create(&t[i], NULL, fifo_waiter, (void *)(intptr_t)i), 0);
+		/* Start the next waiter only once this one holds its ticket. */
+		while (vrm_ticket_waiters(&fifo_lock) != (uint32_t)i + 2)
+			usleep(100);
+	}
+	vrm_ticket_unlock(&fifo_lock);
+	for (int i = 0; i < FIFO_THREADS; i++)
+		pthread_join(t[i], NULL);
+	ck_assert_int_eq(fifo_pos, FIFO_THREADS);
+	for (int i = 0; i < FIFO_THREADS; i++)
+		ck_assert_int_eq(fifo_order[i], i);
+}
+END_TEST
+
+/* lock_two(a, b) on one thread against lock_two(b, a) on another. */
+#define TWO_ROUNDS 100000
+static vrm_ticket_t two_a = VRM_TICKET_INIT, two_b = VRM_TICKET_INIT;
+static unsigned long two_shared;
+
+static void *two_worker(void *arg)
+{
+	bool mirror = arg != NULL;
+
+	for (int i = 0; i < TWO_ROUNDS; i++) {
+		vrm_ticket_t *x = mirror ? &two_b : &two_a, *y = mirror ? &two_a : &two_b;
+
+		vrm_ticket_lock_two(x, y);
+		two_shared++;
+		vrm_ticket_unlock_two(x, y);
+	}
+	return NULL;
+}
+
+START_TEST(lock_two_never_deadlocks_against_its_mirror)
+{
+	pthread_t t1, t2;
+
+	two_shared = 0;
+	pthread_create(&t1, NULL, two_worker, NULL);
+	pthread_create(&t2, NULL, two_worker, (void *)1);
+	pthread_join(t1, NULL);
+	pthread_join(t2, NULL);
+	ck_assert_uint_eq(two_shared, 2 * TWO_ROUNDS);
+	ck_assert(!vrm_ticket_is_locked(&two_a));
+	ck_assert(!vrm_ticket_is_locked(&two_b));
+}
+END_TEST
+
+START_TEST(lock_two_takes_lower_address_first)
+{
+	vrm_ticket_t l[2] = { VRM_TICKET_INIT, VRM_TICKET_INIT };
+
+	vrm_ticket_lock_two(&l[1], &l[0]);
+	ck_assert(vrm_ticket_is_locked(&l[0]) && vrm_ticket_is_locked(&l[1]));
+	vrm_ticket_unlock_two(&l[1], &l[0]);
+	ck_assert(!vrm_ticket_is_locked(&l[0]) && !vrm_ticket_is_locked(&l[1]));
+	vrm_ticket_lock_two(&l[0], &l[0]); /* same lock: taken once */
+	ck_assert_uint_eq(vrm_ticket_waiters(&l[0]), 1);
+	vrm_ticket_unlock_two(&l[0], &l[0]);
+	ck_assert(!vrm_ticket_is_locked(&l[0]));
+}
+END_TEST
+
+#if VRM_CHECKED
+static void *lock_and_hold(void *arg)
+{
+	vrm_ticket_lock(arg);
+	return NULL;
+}
+
+START_TEST(checked_held_by_me_names_the_holder)
+{
+	vrm_ticket_t l = VRM_TICKET_INIT;
+	pthread_t t;
+
+	ck_assert(!vrm_ticket_held_by_me(&l));
+	vrm_ticket_lock(&l);
+	ck_assert(vrm_ticket_held_by_me(&l));
+	vrm_ticket_unlock(&l);
+	ck_assert(!vrm_ticket_held_by_me(&l));
+
+	pthread_create(&t, NULL, lock_and_hold, &l);
+	pthread_join(t, NULL);
+	ck_assert(vrm_ticket_is_locked(&l));
+	ck_assert(!vrm_ticket_held_by_me(&l)); /* held, but by the other thread */
+}
+END_TEST
+
+START_TEST(checked_unlock_by_non_holder_is_reported_and_ignored)
+{
+	vrm_ticket_t l = VRM_TICKET_INIT;
+	pthread_t t;
+	uint32_t before;
+
+	vrm_check_reset();
+	pthread_create(&t, NULL, lock_and_hold, &l);
+	pthread_join(t, NULL);
+	before = l.u.val;
+	vrm_ticket_unlock(&l);
+	ck_assert_uint_eq(vrm_check_count(VRM_COND_NO_BARRIER_MISUSE), 1);
+	ck_assert_uint_eq(l.u.val, before); /* lock word untouched */
+	ck_assert(vrm_ticket_is_locked(&l));
+	vrm_check_reset();
+}
+END_TEST
+
+START_TEST(checked_double_unlock_is_reported_and_ignored)
+{
+	vrm_ticket_t l = VRM_TICKET_INIT;
+
+	vrm_check_reset();
+	vrm_ticket_lock(&l);
+	vrm_ticket_unlock(&l);
+	vrm_ticket_unlock(&l);
+	ck_assert_uint_eq(vrm_check_count(VRM_COND_NO_BARRIER_MISUSE), 1);
+	ck_assert_uint_eq(l.u.h.owner, 1);
+	ck_assert_uint_eq(l.u.h.next, 1);
+	vrm_check_reset();
+}
+END_TEST
+#endif
+
+static Suite *ticket_suite(void)
+{
+	Suite *s = suite_create("ticket");
+	TCase *tc = tcase_create("contract");
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, errno_values_match_libc);
+	tcase_add_test(tc, runs_the_architecture_it_was_built_for);
+	tcase_add_test(tc, lock_word_is_32_bits_owner_low_next_high);
+	tcase_add_test(tc, initial_state_is_unlocked);
+	tcase_add_test(tc, lock_then_unlock_advances_both_halves);
+	tcase_add_test(tc, trylock_fails_while_held_and_succeeds_when_free);
+	tcase_add_test(tc, halves_wrap_at_16_bits);
+	tcase_add_test(tc, waiters_are_served_in_ticket_order);
+	tcase_add_test(tc, lock_two_never_deadlocks_against_its_mirror);
+	tcase_add_test(tc, lock_two_takes_lower_address_first);
+#if VRM_CHECKED
+	tcase_add_test(tc, checked_held_by_me_names_the_holder);
+	tcase_add_test(tc, checked_unlock_by_non_holder_is_reported_and_ignored);
+	tcase_add_test(tc, checked_double_unlock_is_reported_and_ignored);
+#endif
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(ticket_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_ENV);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
