@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: MIT */
-/* Violation counters and the report callback (see vrm/check.h). */
+/* Violation counters and the report callback (see vrm/check.h). Present in
+ * every build: a kernel can plant its own violations even unchecked. */
 #include <vrm/check.h>
 #include <vrm/env.h>
+
+#include "report.h"
 
 static uint64_t counts[VRM_COND_COUNT];
 static vrm_check_report_fn reporter;
@@ -45,19 +48,31 @@ void vrm_check_reset(void)
 {
 	for (unsigned int i = 0; i < VRM_COND_COUNT; i++)
 		__atomic_store_n(&counts[i], 0, __ATOMIC_RELAXED);
+#if VRM_CHECKED
+	vrm_check_state_reset();
+#endif
 }
 
+void vrm_check_emit(const struct vrm_check_report *r)
+{
+	vrm_check_report_fn fn;
+
+	if ((unsigned)r->cond >= VRM_COND_COUNT)
+		return;
+	__atomic_fetch_add(&counts[r->cond], 1, __ATOMIC_RELAXED);
+	fn = __atomic_load_n(&reporter, __ATOMIC_ACQUIRE);
+	if (fn)
+		fn(r);
+}
+
+#if !VRM_CHECKED
+/* Unchecked builds keep no history: the report names what it can. */
 void vrm_check_violation(enum vrm_cond cond, const char *rule, uint64_t addr)
 {
 	struct vrm_check_report r = {
 		.cond = cond, .rule = rule, .addr = addr, .cpu = vrm_env_cpu_id(),
 	};
-	vrm_check_report_fn fn;
 
-	if ((unsigned)cond >= VRM_COND_COUNT)
-		return;
-	__atomic_fetch_add(&counts[cond], 1, __ATOMIC_RELAXED);
-	fn = __atomic_load_n(&reporter, __ATOMIC_ACQUIRE);
-	if (fn)
-		fn(&r);
+	vrm_check_emit(&r);
 }
+#endif

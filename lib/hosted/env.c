@@ -9,7 +9,14 @@ static uint32_t next_cpu;
 
 void vrm_hosted_set_cpu_id(uint32_t id)
 {
+	uint32_t seen = __atomic_load_n(&next_cpu, __ATOMIC_RELAXED);
+
 	cpu_id_plus1 = (id % VRM_MAX_CPUS) + 1;
+	/* Threads that pick their id automatically start above the ids given
+	 * explicitly, so two threads do not pose as one CPU. */
+	while (seen <= id && !__atomic_compare_exchange_n(&next_cpu, &seen, id + 1, false,
+							  __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+		;
 }
 
 uint32_t vrm_env_cpu_id(void)

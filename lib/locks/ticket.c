@@ -41,6 +41,7 @@ void vrm_ticket_lock(vrm_ticket_t *lock)
 	vrm_arch_ticket_lock(lock);
 #if VRM_CHECKED
 	__atomic_store_n(&lock->holder, me(), __ATOMIC_RELAXED);
+	vrm_check_lock_acquired(lock);
 #endif
 }
 
@@ -56,6 +57,7 @@ void vrm_ticket_unlock(vrm_ticket_t *lock)
 				    (uintptr_t)lock);
 		return;
 	}
+	vrm_check_lock_released(lock);
 	__atomic_store_n(&lock->holder, 0, __ATOMIC_RELAXED);
 #endif
 	vrm_arch_ticket_unlock(lock);
@@ -67,6 +69,7 @@ bool vrm_ticket_trylock(vrm_ticket_t *lock)
 		return false;
 #if VRM_CHECKED
 	__atomic_store_n(&lock->holder, me(), __ATOMIC_RELAXED);
+	vrm_check_lock_acquired(lock);
 #endif
 	return true;
 }

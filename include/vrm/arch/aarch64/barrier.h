@@ -10,13 +10,13 @@
 
 #include <vrm/types.h>
 
-static inline void vrm_dmb_ish(void)   { __asm__ volatile("dmb ish" ::: "memory"); }
-static inline void vrm_dmb_ishst(void) { __asm__ volatile("dmb ishst" ::: "memory"); }
-static inline void vrm_dmb_ishld(void) { __asm__ volatile("dmb ishld" ::: "memory"); }
-static inline void vrm_dsb_ish(void)   { __asm__ volatile("dsb ish" ::: "memory"); }
-static inline void vrm_dsb_ishst(void) { __asm__ volatile("dsb ishst" ::: "memory"); }
-static inline void vrm_dsb_nsh(void)   { __asm__ volatile("dsb nsh" ::: "memory"); }
-static inline void vrm_isb(void)       { __asm__ volatile("isb" ::: "memory"); }
+static inline void vrm_arch_dmb_ish(void)   { __asm__ volatile("dmb ish" ::: "memory"); }
+static inline void vrm_arch_dmb_ishst(void) { __asm__ volatile("dmb ishst" ::: "memory"); }
+static inline void vrm_arch_dmb_ishld(void) { __asm__ volatile("dmb ishld" ::: "memory"); }
+static inline void vrm_arch_dsb_ish(void)   { __asm__ volatile("dsb ish" ::: "memory"); }
+static inline void vrm_arch_dsb_ishst(void) { __asm__ volatile("dsb ishst" ::: "memory"); }
+static inline void vrm_arch_dsb_nsh(void)   { __asm__ volatile("dsb nsh" ::: "memory"); }
+static inline void vrm_arch_isb(void)       { __asm__ volatile("isb" ::: "memory"); }
 
 /* LDAR/STLR: RCsc acquire/release (Arm ARM B2.3.7); no separate DMB needed. */
 static inline uint16_t vrm_load_acquire_16(const volatile uint16_t *p)

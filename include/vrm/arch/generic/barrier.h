@@ -10,13 +10,13 @@
 
 #include <vrm/types.h>
 
-static inline void vrm_dmb_ish(void)   { __atomic_thread_fence(__ATOMIC_SEQ_CST); }
-static inline void vrm_dmb_ishst(void) { __atomic_thread_fence(__ATOMIC_RELEASE); }
-static inline void vrm_dmb_ishld(void) { __atomic_thread_fence(__ATOMIC_ACQUIRE); }
-static inline void vrm_dsb_ish(void)   { __atomic_thread_fence(__ATOMIC_SEQ_CST); }
-static inline void vrm_dsb_ishst(void) { __atomic_thread_fence(__ATOMIC_SEQ_CST); }
-static inline void vrm_dsb_nsh(void)   { __atomic_thread_fence(__ATOMIC_SEQ_CST); }
-static inline void vrm_isb(void)       { __atomic_signal_fence(__ATOMIC_SEQ_CST); }
+static inline void vrm_arch_dmb_ish(void)   { __atomic_thread_fence(__ATOMIC_SEQ_CST); }
+static inline void vrm_arch_dmb_ishst(void) { __atomic_thread_fence(__ATOMIC_RELEASE); }
+static inline void vrm_arch_dmb_ishld(void) { __atomic_thread_fence(__ATOMIC_ACQUIRE); }
+static inline void vrm_arch_dsb_ish(void)   { __atomic_thread_fence(__ATOMIC_SEQ_CST); }
+static inline void vrm_arch_dsb_ishst(void) { __atomic_thread_fence(__ATOMIC_SEQ_CST); }
+static inline void vrm_arch_dsb_nsh(void)   { __atomic_thread_fence(__ATOMIC_SEQ_CST); }
+static inline void vrm_arch_isb(void)       { __atomic_signal_fence(__ATOMIC_SEQ_CST); }
 
 static inline uint16_t vrm_load_acquire_16(const volatile uint16_t *p)
 { return __atomic_load_n(p, __ATOMIC_ACQUIRE); }

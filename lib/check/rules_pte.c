@@ -1,0 +1,148 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Descriptor-write rules: Write-Once-Kernel-Mapping, Transactional-Page-
+ * Table (break-before-make, zeroed tables, writes under the table lock) and
+ * Memory-Isolation (a stage-2 maps only what its principal owns or borrows).
+ * A valid -> invalid write opens a pending invalidation that rules_tlb.c
+ * closes at TLBI + DSB ISH.
+ */
+#include <vrm/ticket.h>
+
+#include "state.h"
+
+static bool is_valid(uint64_t d)
+{
+	return d & DESC_VALID;
+}
+
+static bool is_table(uint64_t d, uint32_t level)
+{
+	return level < 3 && (d & DESC_TABLE);
+}
+
+/* Same output address and same kind of entry: the change touches only
+ * permission/attribute bits, which Arm ARM D8.14 lets software change
+ * without break-before-make. */
+static bool same_translation(uint64_t a, uint64_t b, uint32_t level)
+{
+	return (a & DESC_OA_MASK) == (b & DESC_OA_MASK) && is_table(a, level) == is_table(b, level);
+}
+
+static struct check_pending *pending_find(const struct vrm_check_table *t, uint64_t addr,
+					  uint64_t size)
+{
+	struct check_state *s = &vrm_check_state;
+
+	for (size_t i = 0; i < s->npending; i++) {
+		struct check_pending *p = &s->pending[i];
+
+		if (p->state == PENDING_FREE || p->kernel != t->kernel ||
+		    (!t->kernel && p->vmid != t->vmid))
+			continue;
+		if (addr < p->addr + p->size && p->addr < addr + size)
+			return p;
+	}
+	return NULL;
+}
+
+static void pending_open(const struct vrm_check_table *t, uint64_t old, uint32_t level,
+			 uint64_t addr)
+{
+	struct check_state *s = &vrm_check_state;
+	uint64_t size = level_size(level);
+
+	for (size_t i = 0; i < s->npending; i++) {
+		struct check_pending *p = &s->pending[i];
+
+		if (p->state != PENDING_FREE)
+			continue;
+		*p = (struct check_pending){
+			.addr = addr & ~(size - 1), .size = size, .pa = old & DESC_OA_MASK,
+			.vmid = t->vmid, .kernel = t->kernel, .state = PENDING_INVALIDATED,
+		};
+		return;
+	}
+	/* Table full: say so rather than silently missing a stale TLB entry. */
+	check_violation_locked(VRM_COND_SEQUENTIAL_TLB_INVALIDATION,
+			       "checker pending-invalidation table full (vrm_check_init)", addr, 0);
+}
+
+static void check_isolation(const struct vrm_check_table *t, uint64_t desc, uint32_t level)
+{
+	struct check_state *s = &vrm_check_state;
+	vrm_pa_t pa = desc & DESC_OA_MASK;
+	uint64_t size = level_size(level);
+
+	if (!s->owner_query || t->kernel || is_table(desc, level))
+		return;
+	for (uint64_t off = 0; off < size; off += VRM_PAGE_SIZE) {
+		bool is_hyp = false;
+		bool ok = s->owner_query(s->owner_ctx, pa + off, t->principal, &is_hyp);
+
+		if (is_hyp) {
+			check_violation_locked(VRM_COND_MEMORY_ISOLATION,
+					       "hyp page mapped in a host/VM stage-2", pa + off, t->principal);
+			return;
+		}
+		if (!ok) {
+			check_violation_locked(VRM_COND_MEMORY_ISOLATION,
+					       "page mapped for a principal that neither owns nor borrows it",
+					       pa + off, t->principal);
+			return;
+		}
+	}
+}
+
+void vrm_check_pte_write(const struct vrm_check_table *t, const volatile uint64_t *ptep,
+			 uint64_t old, uint64_t new_desc, uint32_t level, uint64_t addr)
+{
+	struct check_cpu *c;
+	uint64_t size = level_size(level);
+	uintptr_t where = (uintptr_t)ptep;
+
+	check_lock();
+	c = &vrm_check_state.cpu[check_cpu_id()];
+	check_event(VRM_EV_PTE_WRITE, (uint16_t)level, where, old, new_desc);
+	c->pte_dirty = true;
+	c->dirty_lock = t->lock;
+
+	if (t->lock && !vrm_ticket_held_by_me(t->lock))
+		check_violation_locked(VRM_COND_TRANSACTIONAL_PAGE_TABLE,
+				       "descriptor written without the table's lock held by this CPU",
+				       where, addr);
+
+	if (t->kernel && is_valid(old) && old != new_desc) {
+		check_violation_locked(VRM_COND_WRITE_ONCE_KERNEL_MAPPING,
+				       "valid entry of a kernel table changed", where, addr);
+	} else if (is_valid(old) && is_valid(new_desc) && !same_translation(old, new_desc, level)) {
+		check_violation_locked(VRM_COND_TRANSACTIONAL_PAGE_TABLE,
+				       "valid entry replaced without break-before-make", where, addr);
+	}
+
+	if (is_valid(old) && !is_valid(new_desc))
+		pending_open(t, old, level, addr);
+	if (!is_valid(old) && is_valid(new_desc)) {
+		if (pending_find(t, addr & ~(size - 1), size))
+			check_violation_locked(VRM_COND_TRANSACTIONAL_PAGE_TABLE,
+					       "new entry written before the broken entry's TLBI and DSB completed",
+					       where, addr);
+		check_isolation(t, new_desc, level);
+	}
+	check_unlock();
+}
+
+void vrm_check_table_publish(const struct vrm_check_table *t, const uint64_t *table)
+{
+	(void)t;
+	check_lock();
+	check_event(VRM_EV_TABLE_PUBLISH, 0, (uintptr_t)table, 0, 0);
+	for (unsigned int i = 0; i < 512; i++) {
+		if (table[i]) {
+			check_violation_locked(VRM_COND_TRANSACTIONAL_PAGE_TABLE,
+					       "table published before it was zeroed",
+					       (uintptr_t)table, i);
+			break;
+		}
+	}
+	check_unlock();
+}

@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: MIT */
+/* Checker state, its lock, the event ring and reports with history. */
+#include "report.h"
+#include "state.h"
+
+static struct check_guard default_guards[VRM_CHECK_DEFAULT_GUARDS];
+static struct check_pending default_pending[VRM_CHECK_DEFAULT_PENDING];
+
+struct check_state vrm_check_state = {
+	.guards = default_guards,
+	.nguards = VRM_CHECK_DEFAULT_GUARDS,
+	.pending = default_pending,
+	.npending = VRM_CHECK_DEFAULT_PENDING,
+};
+
+uint32_t check_cpu_id(void)
+{
+	return vrm_env_cpu_id() % VRM_MAX_CPUS;
+}
+
+/* Re-entrant for the holding CPU: a report callback or a rule may call
+ * back into the checker while it holds the lock. */
+static bool check_lock_held_by_me(void)
+{
+	return __atomic_load_n(&vrm_check_state.lock_owner, __ATOMIC_RELAXED) == check_cpu_id() + 1;
+}
+
+void check_lock(void)
+{
+	while (__atomic_exchange_n(&vrm_check_state.lock_word, 1, __ATOMIC_ACQUIRE))
+		while (__atomic_load_n(&vrm_check_state.lock_word, __ATOMIC_RELAXED))
+			;
+	__atomic_store_n(&vrm_check_state.lock_owner, check_cpu_id() + 1, __ATOMIC_RELAXED);
+}
+
+void check_unlock(void)
+{
+	__atomic_store_n(&vrm_check_state.lock_owner, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&vrm_check_state.lock_word, 0, __ATOMIC_RELEASE);
+}
+
+void check_event(uint8_t kind, uint16_t aux, uint64_t a, uint64_t b, uint64_t c)
+{
+	struct check_state *s = &vrm_check_state;
+	struct vrm_check_event *e = &s->ring[s->seq % CHECK_RING];
+
+	e->kind = kind;
+	e->cpu = (uint8_t)check_cpu_id();
+	e->aux = aux;
+	e->seq = s->seq++;
+	e->a = a;
+	e->b = b;
+	e->c = c;
+}
+
+void check_violation_locked(enum vrm_cond cond, const char *rule, uint64_t addr, uint64_t addr2)
+{
+	struct check_state *s = &vrm_check_state;
+	struct vrm_check_report r = {
+		.cond = cond, .rule = rule, .addr = addr, .addr2 = addr2, .cpu = check_cpu_id(),
+	};
+	uint32_t n = s->seq < VRM_CHECK_HISTORY ? s->seq : VRM_CHECK_HISTORY;
+
+	for (uint32_t i = 0; i < n; i++)
+		r.history[i] = s->ring[(s->seq - n + i) % CHECK_RING];
+	r.nhistory = n;
+	vrm_check_emit(&r);
+}
+
+void vrm_check_violation(enum vrm_cond cond, const char *rule, uint64_t addr)
+{
+	bool nested = check_lock_held_by_me();
+
+	if (!nested)
+		check_lock();
+	check_violation_locked(cond, rule, addr, 0);
+	if (!nested)
+		check_unlock();
+}
+
+int vrm_check_init(void *mem, size_t size)
+{
+	size_t unit = sizeof(struct check_guard) + 4 * sizeof(struct check_pending);
+	size_t n = size / unit;
+	struct check_state *s = &vrm_check_state;
+
+	if (!mem || ((uintptr_t)mem & 7) || n == 0)
+		return -VRM_EINVAL;
+	check_lock();
+	s->guards = mem;
+	s->nguards = n;
+	s->pending = (struct check_pending *)(s->guards + n);
+	s->npending = 4 * n;
+	for (size_t i = 0; i < n; i++)
+		s->guards[i] = (struct check_guard){ 0 };
+	for (size_t i = 0; i < 4 * n; i++)
+		s->pending[i] = (struct check_pending){ 0 };
+	check_unlock();
+	return 0;
+}
+
+void vrm_check_state_reset(void)
+{
+	struct check_state *s = &vrm_check_state;
+
+	check_lock();
+	for (size_t i = 0; i < s->nguards; i++)
+		s->guards[i] = (struct check_guard){ 0 };
+	for (size_t i = 0; i < s->npending; i++)
+		s->pending[i] = (struct check_pending){ 0 };
+	for (size_t i = 0; i < VRM_MAX_CPUS; i++)
+		s->cpu[i] = (struct check_cpu){ 0 };
+	for (size_t i = 0; i < CHECK_RING; i++)
+		s->ring[i] = (struct vrm_check_event){ 0 };
+	s->seq = 0;
+	check_unlock();
+}
+
+void vrm_check_set_owner_query(vrm_check_owner_fn fn, void *ctx)
+{
+	check_lock();
+	vrm_check_state.owner_query = fn;
+	vrm_check_state.owner_ctx = ctx;
+	check_unlock();
+}

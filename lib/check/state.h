@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The checker's tracked state (checked builds only): an event ring for
+ * report histories, the DRF guard table, the pending-invalidation table of
+ * Sequential-TLB-Invalidation, and per-CPU barrier state. One internal lock
+ * guards it all; it is a plain spinlock, not vrm_ticket, so taking it never
+ * re-enters the lock hooks.
+ */
+#ifndef VRM_LIB_CHECK_STATE_H
+#define VRM_LIB_CHECK_STATE_H
+
+#include <vrm/check.h>
+#include <vrm/env.h>
+
+#define CHECK_RING 64
+
+struct check_guard {
+	const void *obj;
+	size_t size;
+	const void *lock;
+};
+
+enum pending_state { PENDING_FREE = 0, PENDING_INVALIDATED, PENDING_TLBI_ISSUED };
+
+/* An entry that was valid and is now broken: until a TLBI covering it and a
+ * DSB ISH on the issuing CPU, some TLB may still hold its translation. */
+struct check_pending {
+	uint64_t addr, size;   /* input-address range the old entry covered */
+	vrm_pa_t pa;           /* output range [pa, pa + size) */
+	uint16_t vmid;
+	uint8_t kernel;
+	uint8_t state;         /* enum pending_state */
+	uint32_t tlbi_cpu;
+};
+
+struct check_cpu {
+	const void *dirty_lock;    /* table lock of a descriptor write not yet DSB'd */
+	bool pte_dirty;
+};
+
+struct check_state {
+	uint32_t lock_word;
+	uint32_t lock_owner;       /* cpu + 1 */
+	uint32_t seq;
+	struct vrm_check_event ring[CHECK_RING];
+	struct check_guard *guards;
+	size_t nguards;
+	struct check_pending *pending;
+	size_t npending;
+	struct check_cpu cpu[VRM_MAX_CPUS];
+	vrm_check_owner_fn owner_query;
+	void *owner_ctx;
+};
+
+extern struct check_state vrm_check_state;
+
+void check_lock(void);
+void check_unlock(void);
+/* Append an event; caller holds the checker lock. */
+void check_event(uint8_t kind, uint16_t aux, uint64_t a, uint64_t b, uint64_t c);
+/* Report with history; caller holds the checker lock. */
+void check_violation_locked(enum vrm_cond cond, const char *rule, uint64_t addr, uint64_t addr2);
+uint32_t check_cpu_id(void);
+
+/* Architecture-defined descriptor bits shared by stage-1 and stage-2. */
+#define DESC_VALID 1ull
+#define DESC_TABLE 2ull            /* levels 0-2: table; level 3: page */
+#define DESC_OA_MASK 0x0000fffffffff000ull
+
+static inline uint64_t level_size(uint32_t level)
+{
+	return level > 3 ? 0 : UINT64_C(1) << (12 + 9 * (3 - level));
+}
+
+#endif
