@@ -26,6 +26,12 @@ uint32_t vrm_env_cpu_id(void)
 	return cpu_id_plus1 - 1;
 }
 
+/* Hosted default: every violation is printed as well as counted. */
+__attribute__((constructor)) static void install_default_reporter(void)
+{
+	vrm_check_set_reporter(vrm_hosted_report_stderr);
+}
+
 void vrm_hosted_report_stderr(const struct vrm_check_report *r)
 {
 	fprintf(stderr, "vrm-check: %s violated (%s) at 0x%llx on cpu %u\n",
