@@ -69,10 +69,16 @@ void vrm_check_emit(const struct vrm_check_report *r)
 /* Unchecked builds keep no history: the report names what it can. */
 void vrm_check_violation(enum vrm_cond cond, const char *rule, uint64_t addr)
 {
-	struct vrm_check_report r = {
-		.cond = cond, .rule = rule, .addr = addr, .cpu = vrm_env_cpu_id(),
-	};
+	struct vrm_check_report r;
 
+	/* Field by field: an aggregate initialiser of this size compiles to a
+	 * memset call, which a freestanding kernel may not provide. */
+	r.cond = cond;
+	r.rule = rule;
+	r.addr = addr;
+	r.addr2 = 0;
+	r.cpu = vrm_env_cpu_id();
+	r.nhistory = 0; /* history[] is not kept in unchecked builds */
 	vrm_check_emit(&r);
 }
 #endif

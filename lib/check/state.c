@@ -56,10 +56,14 @@ void check_event(uint8_t kind, uint16_t aux, uint64_t a, uint64_t b, uint64_t c)
 void check_violation_locked(enum vrm_cond cond, const char *rule, uint64_t addr, uint64_t addr2)
 {
 	struct check_state *s = &vrm_check_state;
-	struct vrm_check_report r = {
-		.cond = cond, .rule = rule, .addr = addr, .addr2 = addr2, .cpu = check_cpu_id(),
-	};
+	struct vrm_check_report r; /* set field by field: no memset call */
 	uint32_t n = s->seq < VRM_CHECK_HISTORY ? s->seq : VRM_CHECK_HISTORY;
+
+	r.cond = cond;
+	r.rule = rule;
+	r.addr = addr;
+	r.addr2 = addr2;
+	r.cpu = check_cpu_id();
 
 	for (uint32_t i = 0; i < n; i++)
 		r.history[i] = s->ring[(s->seq - n + i) % CHECK_RING];

@@ -1,0 +1,245 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The TLB maintenance sequences of <vrm/tlb.h> (Sequential-TLB-Invalidation).
+ * Every function checks all its arguments before the first barrier, so a
+ * rejected call issues nothing. The rules R1-R6 are listed in tlb.h.
+ */
+#include <vrm/tlb.h>
+
+#include "tlb_backend.h"
+
+#define ADDR_LIMIT (UINT64_C(1) << VRM_TLB_ADDR_BITS)
+#define RANGE_LIMIT (UINT64_C(1) << VRM_TLB_RANGE_ADDR_BITS)
+#define TTL_SHIFT 44
+#define TTL_TG_4K UINT64_C(0x4) /* TTL[3:2] = 0b01: 4 KiB granule */
+#define OA_PAGE_MASK ((UINT64_C(1) << 44) - 1) /* operand [43:0]: addr >> 12 */
+
+static uint32_t tlb_feats; /* VRM_TLB_FEAT_*; set at boot, read relaxed */
+
+void vrm_tlb_set_features(uint32_t feats)
+{
+	__atomic_store_n(&tlb_feats, feats & (VRM_TLB_FEAT_RANGE | VRM_TLB_FEAT_TTL),
+			 __ATOMIC_RELAXED);
+}
+
+uint32_t vrm_tlb_features(void)
+{
+	return __atomic_load_n(&tlb_feats, __ATOMIC_RELAXED);
+}
+
+static bool vmid_ok(uint16_t vmid)
+{
+	return ((uint32_t)vmid >> VRM_TLB_VMID_BITS) == 0;
+}
+
+static bool level_ok(int level)
+{
+	return level >= VRM_TLB_LEVEL_ANY && level <= 3;
+}
+
+static bool addr_ok(uint64_t addr)
+{
+	return (addr & (VRM_PAGE_SIZE - 1)) == 0 && addr < ADDR_LIMIT;
+}
+
+static bool range_ok(uint64_t addr, uint64_t size)
+{
+	return addr_ok(addr) && size != 0 && (size & (VRM_PAGE_SIZE - 1)) == 0 &&
+	       size <= ADDR_LIMIT - addr;
+}
+
+/* Bytes a leaf at `level` maps with the 4 KiB granule (level -1: a page). */
+static uint64_t level_bytes(int level)
+{
+	return level < 0 ? VRM_PAGE_SIZE : UINT64_C(1) << (12 + 9 * (3 - level));
+}
+
+/* Single-address operand: addr[55:12] in [43:0], TTL hint in [47:44] only
+ * with FEAT_TTL (RES0 before Armv8.4). */
+static uint64_t page_operand(uint64_t addr, int level, uint32_t feats)
+{
+	uint64_t op = (addr >> VRM_PAGE_SHIFT) & OA_PAGE_MASK;
+
+	if (level >= 0 && (feats & VRM_TLB_FEAT_TTL))
+		op |= (TTL_TG_4K | (uint64_t)level) << TTL_SHIFT;
+	return op;
+}
+
+int vrm_tlb_flush_s2_ipa(uint16_t vmid, vrm_ipa_t ipa, int level)
+{
+	uint64_t op, saved;
+
+	if (!vmid_ok(vmid) || !addr_ok(ipa) || !level_ok(level))
+		return -VRM_EINVAL;
+	op = page_operand(ipa, level, vrm_tlb_features());
+	tb_dsb_ishst();                  /* R1: table writes complete first */
+	saved = tb_vmid_enter(vmid);     /* R4 */
+	TB_TLBI(tb_tlbi_ipas2e1is(op));  /* stage-2 entry of this IPA, all PEs */
+	tb_dsb_ish();                    /* R2, and R3 needs it done first */
+	TB_TLBI(tb_tlbi_vmalle1is());    /* R3: combined S1+S2 entries */
+	tb_dsb_ish();                    /* R2 */
+	tb_isb();                        /* R5 */
+	tb_vmid_exit(saved, vmid);
+	return 0;
+}
+
+int vrm_tlb_flush_s2_ipa_local(uint16_t vmid, vrm_ipa_t ipa, int level)
+{
+	uint64_t op, saved;
+
+	if (!vmid_ok(vmid) || !addr_ok(ipa) || !level_ok(level))
+		return -VRM_EINVAL;
+	op = page_operand(ipa, level, vrm_tlb_features());
+	tb_dsb_nshst();                  /* R1, this PE's stores */
+	saved = tb_vmid_enter(vmid);
+	TB_TLBI(tb_tlbi_ipas2e1(op));    /* R6: this PE only */
+	tb_dsb_nsh();
+	TB_TLBI(tb_tlbi_vmalle1());      /* R3 */
+	tb_dsb_nsh();
+	tb_isb();
+	tb_vmid_exit(saved, vmid);
+	return 0;
+}
+
+/* Stage-2 TLBIs for [start, end) by the policy in tlb.h. Returns true when
+ * it flushed the whole VMID (no VMALLE1IS needed after that). */
+static bool s2_range_tlbis(uint64_t start, uint64_t end, int level, uint32_t feats)
+{
+	uint64_t stride = level_bytes(level), pages = (end - start) >> VRM_PAGE_SHIFT;
+	struct vrm_tlb_range_op ops[VRM_TLB_RANGE_MAX_OPS];
+	int i, n;
+
+	if ((feats & VRM_TLB_FEAT_RANGE) && pages <= VRM_TLB_RANGE_MAX_PAGES &&
+	    end <= RANGE_LIMIT) {
+		n = vrm_tlb_range_encode(start, pages, level, ops);
+		for (i = 0; i < n; i++) {
+			if (ops[i].range)
+				TB_TLBI(tb_tlbi_ripas2e1is(ops[i].operand));
+			else
+				TB_TLBI(tb_tlbi_ipas2e1is(page_operand(ops[i].addr, level, feats)));
+		}
+		return false;
+	}
+	if ((end - start) / stride < VRM_TLB_MAX_TLBI_OPS) {
+		for (; start < end; start += stride)
+			TB_TLBI(tb_tlbi_ipas2e1is(page_operand(start, level, feats)));
+		return false;
+	}
+	TB_TLBI(tb_tlbi_vmalls12e1is());
+	return true;
+}
+
+int vrm_tlb_flush_s2_range(uint16_t vmid, vrm_ipa_t ipa, uint64_t size, int level)
+{
+	uint64_t start, end, stride, saved;
+	bool whole;
+
+	if (!vmid_ok(vmid) || !range_ok(ipa, size) || !level_ok(level))
+		return -VRM_EINVAL;
+	/* A level hint says every leaf in the range is a block of that size:
+	 * one TLBI per block, on block boundaries (flushing more is safe). */
+	stride = level_bytes(level);
+	start = ipa & ~(stride - 1);
+	end = (ipa + size + stride - 1) & ~(stride - 1);
+	if (end > ADDR_LIMIT || end < start)
+		end = ADDR_LIMIT;
+	tb_dsb_ishst();                          /* R1, once per call */
+	saved = tb_vmid_enter(vmid);             /* R4 */
+	whole = s2_range_tlbis(start, end, level, vrm_tlb_features());
+	tb_dsb_ish();                            /* R2, once per call */
+	if (!whole) {
+		TB_TLBI(tb_tlbi_vmalle1is());    /* R3 */
+		tb_dsb_ish();
+	}
+	tb_isb();                                /* R5 */
+	tb_vmid_exit(saved, vmid);
+	return 0;
+}
+
+int vrm_tlb_flush_vmid(uint16_t vmid)
+{
+	uint64_t saved;
+
+	if (!vmid_ok(vmid))
+		return -VRM_EINVAL;
+	tb_dsb_ishst();                          /* R1 */
+	saved = tb_vmid_enter(vmid);             /* R4 */
+	TB_TLBI(tb_tlbi_vmalls12e1is());         /* S1 and S2 of the VMID, all PEs */
+	tb_dsb_ish();                            /* R2 */
+	tb_isb();                                /* R5 */
+	tb_vmid_exit(saved, vmid);
+	return 0;
+}
+
+int vrm_tlb_flush_vmid_local(uint16_t vmid)
+{
+	uint64_t saved;
+
+	if (!vmid_ok(vmid))
+		return -VRM_EINVAL;
+	tb_dsb_nshst();
+	saved = tb_vmid_enter(vmid);
+	TB_TLBI(tb_tlbi_vmalls12e1());           /* R6: this PE only */
+	tb_dsb_nsh();
+	tb_isb();
+	tb_vmid_exit(saved, vmid);
+	return 0;
+}
+
+int vrm_tlb_flush_el2_va(vrm_va_t va, bool leaf_only)
+{
+	uint64_t op;
+
+	if (!addr_ok(va))
+		return -VRM_EINVAL;
+	op = page_operand(va, VRM_TLB_LEVEL_ANY, 0);
+	tb_dsb_ishst();                          /* R1 */
+	if (leaf_only)
+		TB_TLBI(tb_tlbi_vale2is(op));    /* last level only: tables stay cached */
+	else
+		TB_TLBI(tb_tlbi_vae2is(op));     /* every level (a table was freed) */
+	tb_dsb_ish();                            /* R2 */
+	tb_isb();                                /* R5 */
+	return 0;
+}
+
+int vrm_tlb_flush_el2_range(vrm_va_t va, uint64_t size)
+{
+	struct vrm_tlb_range_op ops[VRM_TLB_RANGE_MAX_OPS];
+	uint64_t pages, end;
+	uint32_t feats;
+	int i, n;
+
+	if (!range_ok(va, size))
+		return -VRM_EINVAL;
+	feats = vrm_tlb_features();
+	pages = size >> VRM_PAGE_SHIFT;
+	end = va + size;
+	tb_dsb_ishst();                          /* R1, once per call */
+	if ((feats & VRM_TLB_FEAT_RANGE) && pages <= VRM_TLB_RANGE_MAX_PAGES &&
+	    end <= RANGE_LIMIT) {
+		n = vrm_tlb_range_encode(va, pages, VRM_TLB_LEVEL_ANY, ops);
+		for (i = 0; i < n; i++) {
+			if (ops[i].range)
+				TB_TLBI(tb_tlbi_rvae2is(ops[i].operand));
+			else
+				TB_TLBI(tb_tlbi_vae2is(ops[i].operand));
+		}
+	} else if (pages < VRM_TLB_MAX_TLBI_OPS) {
+		for (; va < end; va += VRM_PAGE_SIZE)
+			TB_TLBI(tb_tlbi_vae2is(page_operand(va, VRM_TLB_LEVEL_ANY, 0)));
+	} else {
+		TB_TLBI(tb_tlbi_alle2is());      /* cheaper than >= 512 single TLBIs */
+	}
+	tb_dsb_ish();                            /* R2, once per call */
+	tb_isb();                                /* R5 */
+	return 0;
+}
+
+void vrm_tlb_flush_all_el1(void)
+{
+	tb_dsb_ishst();                          /* R1 */
+	TB_TLBI(tb_tlbi_alle1is());              /* every VMID: rollover */
+	tb_dsb_ish();                            /* R2 */
+	tb_isb();                                /* R5 */
+}

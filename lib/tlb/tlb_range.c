@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * TLBI-range operand encoder (FEAT_TLBIRANGE, Arm ARM "TLBI RIPAS2E1IS"):
+ * one range TLBI covers (NUM + 1) << (5 * SCALE + 1) pages, NUM 0..31,
+ * SCALE 0..3, so every range is an even number of pages and the largest is
+ * 32 << 16 = 2^21 pages (8 GiB of 4 KiB pages).
+ *
+ * Split: an odd page count first takes one single-page op; the remaining
+ * even count n <= 2^21 is written in base 2^5 above a factor of 2, from the
+ * largest scale down: at scale s the op covers k = min(n >> (5s+1), 32)
+ * units. k == 32 only when n == 2^21 exactly (scale 3, NUM 31): the case
+ * Linux's old __TLBI_RANGE_NUM got wrong (it masked k to 5 bits, made NUM
+ * -1 and skipped the range; fixed in 2024, "arm64: tlb: Fix TLBI RANGE
+ * operand"). After scale s+1 is done the rest is below 32 << (5s+1), so
+ * k <= 31 at every lower scale: NUM never needs more than its 5 bits.
+ */
+#include <vrm/tlb.h>
+
+#define RANGE_TG_4K   UINT64_C(1)
+#define RANGE_BADDR_MASK ((UINT64_C(1) << 37) - 1)
+
+static uint64_t range_operand(uint64_t addr, unsigned scale, uint64_t num, int level)
+{
+	uint64_t ttl = (level >= 1 && level <= 3) ? (uint64_t)level : 0;
+
+	return ((addr >> VRM_PAGE_SHIFT) & RANGE_BADDR_MASK) | (ttl << 37) | (num << 39) |
+	       ((uint64_t)scale << 44) | (RANGE_TG_4K << 46);
+}
+
+int vrm_tlb_range_encode(uint64_t addr, uint64_t pages, int level,
+			 struct vrm_tlb_range_op out[VRM_TLB_RANGE_MAX_OPS])
+{
+	const uint64_t limit = UINT64_C(1) << VRM_TLB_RANGE_ADDR_BITS;
+	int n = 0;
+	unsigned scale;
+
+	if (pages == 0 || pages > VRM_TLB_RANGE_MAX_PAGES || (addr & (VRM_PAGE_SIZE - 1)) ||
+	    addr >= limit || pages > ((limit - addr) >> VRM_PAGE_SHIFT) ||
+	    level < VRM_TLB_LEVEL_ANY || level > 3)
+		return -VRM_EINVAL;
+
+	if (pages & 1) {
+		out[n].operand = addr >> VRM_PAGE_SHIFT;
+		out[n].addr = addr;
+		out[n].pages = 1;
+		out[n].range = false;
+		n++;
+		addr += VRM_PAGE_SIZE;
+		pages--;
+	}
+	for (scale = 4; scale-- > 0 && pages;) {
+		unsigned shift = 5 * scale + 1;
+		uint64_t k = pages >> shift;
+
+		if (k == 0)
+			continue;
+		if (k > 32)
+			k = 32; /* unreachable for pages <= 2^21; keeps NUM in 5 bits */
+		out[n].operand = range_operand(addr, scale, k - 1, level);
+		out[n].addr = addr;
+		out[n].pages = k << shift;
+		out[n].range = true;
+		n++;
+		addr += (k << shift) << VRM_PAGE_SHIFT;
+		pages -= k << shift;
+	}
+	return n;
+}
