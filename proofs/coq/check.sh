@@ -1,0 +1,144 @@
+#!/usr/bin/env bash
+# Compile the libvrm Coq models and check that every main theorem is closed
+# (no axioms, no admitted proofs).  Output is TAP:
+#   1..N
+#   ok - <File>.<theorem>          (or: not ok - ...)
+# Usage: proofs/coq/check.sh [BUILD_DIR]
+# .vo/.glob files go to BUILD_DIR (default: a fresh temp dir), never into the
+# source tree.  Exit status 0 only if every line is "ok".
+set -u
+
+SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+if [ $# -ge 1 ] && [ -n "$1" ]; then
+  BUILD=$1
+  mkdir -p "$BUILD" || exit 1
+  BUILD=$(cd "$BUILD" && pwd)
+else
+  BUILD=$(mktemp -d "${TMPDIR:-/tmp}/vrm-coq.XXXXXX") || exit 1
+fi
+
+# Files in dependency order (from _CoqProject).
+FILES=$(grep -E '^[A-Za-z0-9_]+\.v$' "$SRC/_CoqProject")
+
+# The main theorems, as <File>.<theorem>.
+THEOREMS="
+Ticket.mutual_exclusion
+Ticket.owner_le_next
+Ticket.tickets_distinct
+Ticket.waiting_ticket_range
+Ticket.critical_is_owner
+Ticket.fifo_later_ticket_larger
+Ticket.fifo_no_overtaking
+Ticket.bounded_bypass
+Ticket.contended_state_reachable
+DRF.drf
+DRF.drf_nonvacuous
+WriteOnce.write_once
+WriteOnce.write_once_prefix
+WriteOnce.failure_no_change
+WriteOnce.only_invalid_written
+WriteOnce.map_then_refused
+Transactional.walk_new_or_fault
+Transactional.walk_old_new_or_fault
+Transactional.map_keeps_old_translations
+Transactional.ex_disciplined
+Transactional.ex_new_translation_observable
+Transactional.ex_fault_observable
+Transactional.broken_publish_garbage
+Transactional.broken_not_disciplined
+TLBI.bbm_no_stale_translation
+TLBI.no_cpu_translates_old_page
+TLBI.full_sequence_completes
+TLBI.no_tlbi_stale
+TLBI.no_dsb1_stale
+TLBI.no_dsb2_stale
+Pool.Inv_apply
+Pool.failure_no_change
+Pool.share_count_exact
+Pool.no_unowned_mapping
+Pool.hyp_pages_isolated
+Pool.private_data_confined
+Pool.reclaim_scrubs
+Pool.isolation_example
+"
+NTHM=$(echo "$THEOREMS" | grep -c .)
+echo "1..$((NTHM + 1))"
+
+fail=0
+
+# 1. No escape hatches in the sources.
+BAD=$(cd "$SRC" && grep -nwE 'Admitted|admit|Axiom|Axioms|Parameter|Parameters|Hypothesis|Hypotheses|Variable|Variables|Conjecture' $FILES)
+if [ -z "$BAD" ]; then
+  echo "ok - sources contain no Admitted/admit/Axiom/Parameter/Hypothesis/Variable"
+else
+  echo "not ok - sources contain no Admitted/admit/Axiom/Parameter/Hypothesis/Variable"
+  echo "$BAD" | sed 's/^/# /'
+  fail=1
+fi
+
+# 2. Compile in dependency order, inside BUILD (coqc and lia write caches
+#    to the current directory).
+compiled=1
+for f in $FILES; do
+  cp "$SRC/$f" "$BUILD/$f" || { compiled=0; break; }
+done
+if [ $compiled = 1 ]; then
+  for f in $FILES; do
+    if ! (cd "$BUILD" && coqc -Q . VRM "$f") > "$BUILD/${f%.v}.log" 2>&1; then
+      echo "# coqc failed on $f:"
+      sed 's/^/#   /' "$BUILD/${f%.v}.log"
+      compiled=0
+      break
+    fi
+  done
+fi
+
+# 3. Print Assumptions.  Fast path: one Print Assumptions of a tuple of all
+#    theorems (closed iff every theorem is closed).  Otherwise, or if that
+#    fails, one Print Assumptions per theorem to say which ones are not.
+OUT="$BUILD/assumptions.out"
+: > "$OUT"
+all_closed=0
+if [ $compiled = 1 ]; then
+  {
+    for f in $FILES; do echo "Require VRM.${f%.v}."; done
+    printf 'Definition vrm_all_theorems :=\n  ('
+    sep=""
+    for t in $THEOREMS; do printf '%s VRM.%s' "$sep" "$t"; sep=","; done
+    printf ').\nPrint Assumptions vrm_all_theorems.\n'
+  } > "$BUILD/AllAssumptions.v"
+  if (cd "$BUILD" && coqc -Q . VRM AllAssumptions.v) > "$BUILD/all-assumptions.out" 2>&1 &&
+     grep -q "Closed under the global context" "$BUILD/all-assumptions.out"; then
+    all_closed=1
+  else
+    {
+      for f in $FILES; do echo "Require VRM.${f%.v}."; done
+      for t in $THEOREMS; do
+        echo "Goal True. idtac \"@@ $t\". Abort."
+        echo "Print Assumptions VRM.$t."
+      done
+    } > "$BUILD/Assumptions.v"
+    if ! (cd "$BUILD" && coqc -Q . VRM Assumptions.v) > "$OUT" 2>&1; then
+      echo "# coqc failed on the generated Assumptions.v:"
+      sed 's/^/#   /' "$OUT"
+    fi
+  fi
+fi
+
+for t in $THEOREMS; do
+  if [ $all_closed = 1 ]; then
+    echo "ok - $t"
+    continue
+  fi
+  # the block of output after the "@@ t" marker, up to the next marker
+  block=$(awk -v t="@@ $t" '$0 == t {on=1; next} /^@@ / {on=0} on' "$OUT")
+  if echo "$block" | grep -q "Closed under the global context"; then
+    echo "ok - $t"
+  else
+    echo "not ok - $t"
+    [ -n "$block" ] && echo "$block" | sed 's/^/#   /'
+    fail=1
+  fi
+done
+
+exit $fail
