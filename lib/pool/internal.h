@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Pool internals shared by the lib/pool sources: the record encoding, range and
+ * principal checks, the lock set of an operation, and the single function
+ * through which every record changes (pool_transition), so an ownership
+ * event has one place to be observed.
+ */
+#ifndef VRM_POOL_INTERNAL_H
+#define VRM_POOL_INTERNAL_H
+
+#include <vrm/barrier.h>
+#include <vrm/pool.h>
+
+/* Record: owner[15:0] borrower[31:16] count[47:32] state[55:48] flags[63:56] */
+#define W_OWNER(w)    ((vrm_principal_t)((w) & 0xffffu))
+#define W_BORROWER(w) ((vrm_principal_t)(((w) >> 16) & 0xffffu))
+#define W_COUNT(w)    ((uint32_t)(((w) >> 32) & 0xffffu))
+#define W_STATE(w)    ((enum vrm_pool_state)(((w) >> 48) & 0xffu))
+#define W_FLAGS(w)    ((uint32_t)((w) >> 56))
+
+/* A hyp page that is free in the hyp allocator. */
+#define F_HYP_FREE 0x1u
+/* Touched by the operation in progress (only seen under its locks); lets
+ * the commit find its own pages again when rolling back. */
+#define F_PENDING  0x2u
+
+static inline uint64_t w_make(vrm_principal_t owner, vrm_principal_t borrower,
+			      uint32_t count, enum vrm_pool_state state, uint32_t flags)
+{
+	return (uint64_t)(owner & 0xffffu) | ((uint64_t)(borrower & 0xffffu) << 16) |
+	       ((uint64_t)(count & 0xffffu) << 32) | ((uint64_t)state << 48) |
+	       ((uint64_t)(flags & 0xffu) << 56);
+}
+
+/* Single-copy-atomic: a reader holding other locks (reclaim's scan, the
+ * lock-free queries) sees a whole old or new record, never a torn one. */
+static inline uint64_t pool_word(const struct vrm_pool *pool, uint64_t idx)
+{
+	return vrm_read_once_64((const volatile uint64_t *)&pool->meta[idx].word);
+}
+
+static inline vrm_pa_t pool_pa(const struct vrm_pool *pool, uint64_t idx)
+{
+	return pool->base + (idx << VRM_PAGE_SHIFT);
+}
+
+/* The host, the hyp or a VM below max_vms (NONE is no actor). */
+static inline bool pool_actor_ok(const struct vrm_pool *pool, vrm_principal_t p)
+{
+	if (p == VRM_PRINCIPAL_HYP || p == VRM_PRINCIPAL_HOST)
+		return true;
+	return VRM_PRINCIPAL_IS_VM(p) && VRM_PRINCIPAL_VM_ID(p) < pool->max_vms;
+}
+
+/* [pa, pa + npages pages) lies in the pool and is page-aligned; *idx is the
+ * index of its first page. */
+int pool_range(const struct vrm_pool *pool, vrm_pa_t pa, uint64_t npages, uint64_t *idx);
+
+/* Locks of the principals involved, in the documented order host -> hyp ->
+ * VM stripe; a principal may be NONE (ignored). */
+void pool_lock(struct vrm_pool *pool, vrm_principal_t a, vrm_principal_t b);
+void pool_unlock(struct vrm_pool *pool, vrm_principal_t a, vrm_principal_t b);
+void pool_lock_all(struct vrm_pool *pool);
+void pool_unlock_all(struct vrm_pool *pool);
+
+enum pool_op {
+	OP_GIVE,        /* owner := p, OWNED, unshared; flags := arg */
+	OP_SHARE,       /* one more grant to borrower p */
+	OP_UNSHARE,     /* one grant less */
+	OP_DROP,        /* every grant dropped (borrower is dead) */
+	OP_RESTORE,     /* shared to borrower p with count arg (undo of OP_DROP) */
+	OP_SET_FLAGS,   /* flags |= arg (not an ownership event) */
+	OP_CLEAR_FLAGS, /* flags &= ~arg (not an ownership event) */
+};
+
+/* Every change of a record goes through here, with the locks of the
+ * principals concerned held. Ownership ops call pool->on_transition. */
+void pool_transition(struct vrm_pool *pool, uint64_t idx, uint64_t n,
+		     enum pool_op op, vrm_principal_t p, uint32_t arg);
+
+/* The next maximal run at or after *i, below end, of pages whose record
+ * matches (w & mask) == want; false when none. *i moves past the run. */
+bool pool_run(const struct vrm_pool *pool, uint64_t *i, uint64_t end,
+	      uint64_t mask, uint64_t want, uint64_t *start, uint64_t *n);
+
+/* Zero pages through ops->pa_to_va. */
+void pool_scrub_range(struct vrm_pool *pool, uint64_t idx, uint64_t n);
+
+/* A rollback callback failed: the contract was broken; the pool stays
+ * consistent (pages owned by the giver, maybe unmapped) and says so. */
+void pool_rollback_failed(vrm_pa_t pa);
+
+#define W_MASK_OWNER    UINT64_C(0xffff)
+#define W_MASK_BORROWER (UINT64_C(0xffff) << 16)
+#define W_MASK_COUNT    (UINT64_C(0xffff) << 32)
+#define W_MASK_STATE    (UINT64_C(0xff) << 48)
+#define W_FLAG(f)       ((uint64_t)(f) << 56)
+
+#endif /* VRM_POOL_INTERNAL_H */
