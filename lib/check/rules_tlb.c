@@ -9,19 +9,25 @@
  */
 #include "state.h"
 
+/* A TLBI by address removes every entry that translates an address in its
+ * range, whatever the entry's size (a block included), so overlap suffices. */
+static bool overlaps(const struct check_pending *p, uint64_t addr, uint64_t size)
+{
+	return size == 0 || (p->addr < addr + size && addr < p->addr + p->size);
+}
+
 static bool tlbi_covers(const struct check_pending *p, enum vrm_check_tlbi_kind kind,
 			uint16_t vmid, uint64_t addr, uint64_t size)
 {
 	switch (kind) {
 	case VRM_TLBI_S2_IPA:
-		return !p->kernel && p->vmid == vmid &&
-		       (size == 0 || (p->addr >= addr && p->addr + p->size <= addr + size));
+		return !p->kernel && p->vmid == vmid && overlaps(p, addr, size);
 	case VRM_TLBI_VMID:
 		return !p->kernel && p->vmid == vmid;
 	case VRM_TLBI_ALL_EL1:
 		return !p->kernel;
 	case VRM_TLBI_EL2_VA:
-		return p->kernel && (size == 0 || (p->addr >= addr && p->addr + p->size <= addr + size));
+		return p->kernel && overlaps(p, addr, size);
 	case VRM_TLBI_ALL_EL2:
 		return p->kernel;
 	}

@@ -75,6 +75,7 @@ int vrm_tlb_flush_s2_ipa(uint16_t vmid, vrm_ipa_t ipa, int level)
 	tb_dsb_ishst();                  /* R1: table writes complete first */
 	saved = tb_vmid_enter(vmid);     /* R4 */
 	TB_TLBI(tb_tlbi_ipas2e1is(op));  /* stage-2 entry of this IPA, all PEs */
+	TB_CHECK(vrm_check_tlbi(VRM_TLBI_S2_IPA, vmid, ipa, VRM_PAGE_SIZE, false));
 	tb_dsb_ish();                    /* R2, and R3 needs it done first */
 	TB_TLBI(tb_tlbi_vmalle1is());    /* R3: combined S1+S2 entries */
 	tb_dsb_ish();                    /* R2 */
@@ -93,6 +94,7 @@ int vrm_tlb_flush_s2_ipa_local(uint16_t vmid, vrm_ipa_t ipa, int level)
 	tb_dsb_nshst();                  /* R1, this PE's stores */
 	saved = tb_vmid_enter(vmid);
 	TB_TLBI(tb_tlbi_ipas2e1(op));    /* R6: this PE only */
+	TB_CHECK(vrm_check_tlbi(VRM_TLBI_S2_IPA, vmid, ipa, VRM_PAGE_SIZE, true));
 	tb_dsb_nsh();
 	TB_TLBI(tb_tlbi_vmalle1());      /* R3 */
 	tb_dsb_nsh();
@@ -146,6 +148,8 @@ int vrm_tlb_flush_s2_range(uint16_t vmid, vrm_ipa_t ipa, uint64_t size, int leve
 	tb_dsb_ishst();                          /* R1, once per call */
 	saved = tb_vmid_enter(vmid);             /* R4 */
 	whole = s2_range_tlbis(start, end, level, vrm_tlb_features());
+	TB_CHECK(vrm_check_tlbi(whole ? VRM_TLBI_VMID : VRM_TLBI_S2_IPA, vmid, start,
+				whole ? 0 : end - start, false));
 	tb_dsb_ish();                            /* R2, once per call */
 	if (!whole) {
 		TB_TLBI(tb_tlbi_vmalle1is());    /* R3 */
@@ -165,6 +169,7 @@ int vrm_tlb_flush_vmid(uint16_t vmid)
 	tb_dsb_ishst();                          /* R1 */
 	saved = tb_vmid_enter(vmid);             /* R4 */
 	TB_TLBI(tb_tlbi_vmalls12e1is());         /* S1 and S2 of the VMID, all PEs */
+	TB_CHECK(vrm_check_tlbi(VRM_TLBI_VMID, vmid, 0, 0, false));
 	tb_dsb_ish();                            /* R2 */
 	tb_isb();                                /* R5 */
 	tb_vmid_exit(saved, vmid);
@@ -180,6 +185,7 @@ int vrm_tlb_flush_vmid_local(uint16_t vmid)
 	tb_dsb_nshst();
 	saved = tb_vmid_enter(vmid);
 	TB_TLBI(tb_tlbi_vmalls12e1());           /* R6: this PE only */
+	TB_CHECK(vrm_check_tlbi(VRM_TLBI_VMID, vmid, 0, 0, true));
 	tb_dsb_nsh();
 	tb_isb();
 	tb_vmid_exit(saved, vmid);
@@ -198,6 +204,7 @@ int vrm_tlb_flush_el2_va(vrm_va_t va, bool leaf_only)
 		TB_TLBI(tb_tlbi_vale2is(op));    /* last level only: tables stay cached */
 	else
 		TB_TLBI(tb_tlbi_vae2is(op));     /* every level (a table was freed) */
+	TB_CHECK(vrm_check_tlbi(VRM_TLBI_EL2_VA, 0, va, VRM_PAGE_SIZE, false));
 	tb_dsb_ish();                            /* R2 */
 	tb_isb();                                /* R5 */
 	return 0;
@@ -231,6 +238,7 @@ int vrm_tlb_flush_el2_range(vrm_va_t va, uint64_t size)
 	} else {
 		TB_TLBI(tb_tlbi_alle2is());      /* cheaper than >= 512 single TLBIs */
 	}
+	TB_CHECK(vrm_check_tlbi(VRM_TLBI_EL2_VA, 0, end - size, size, false));
 	tb_dsb_ish();                            /* R2, once per call */
 	tb_isb();                                /* R5 */
 	return 0;
@@ -240,6 +248,7 @@ void vrm_tlb_flush_all_el1(void)
 {
 	tb_dsb_ishst();                          /* R1 */
 	TB_TLBI(tb_tlbi_alle1is());              /* every VMID: rollover */
+	TB_CHECK(vrm_check_tlbi(VRM_TLBI_ALL_EL1, 0, 0, 0, false));
 	tb_dsb_ish();                            /* R2 */
 	tb_isb();                                /* R5 */
 }

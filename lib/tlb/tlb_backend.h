@@ -11,8 +11,17 @@
 #ifndef VRM_LIB_TLB_BACKEND_H
 #define VRM_LIB_TLB_BACKEND_H
 
+#include <vrm/check.h>
 #include <vrm/types.h>
 #include <vrm/tlb.h>
+
+/* Checker events (Sequential-TLB-Invalidation). The recording back end is
+ * linked without libvrm's checker, so it reports nothing. */
+#if defined(VRM_TLB_BACKEND_RECORD)
+#define TB_CHECK(call) ((void)0)
+#else
+#define TB_CHECK(call) VRM_CHECK(call)
+#endif
 
 #if VRM_FREESTANDING && defined(__aarch64__) && !defined(VRM_TLB_BACKEND_RECORD)
 #define VRM_TLB_BACKEND_EL2 1
@@ -78,11 +87,13 @@ static inline void tb_vmid_exit(uint64_t old, uint16_t vmid)
 #define tb_ev(kind, op) vrm_tlb_model_insn((kind), (op))
 #endif
 
-#define tb_dsb_ishst() tb_ev(VRM_TLB_EV_DSB_ISHST, 0)
-#define tb_dsb_ish() tb_ev(VRM_TLB_EV_DSB_ISH, 0)
+/* The model's barriers are events, not vrm/barrier.h calls, so they tell
+ * the checker themselves (the EL2 ones go through vrm/barrier.h). */
+#define tb_dsb_ishst() do { tb_ev(VRM_TLB_EV_DSB_ISHST, 0); TB_CHECK(vrm_check_dsb(0)); } while (0)
+#define tb_dsb_ish() do { tb_ev(VRM_TLB_EV_DSB_ISH, 0); TB_CHECK(vrm_check_dsb(1)); } while (0)
 #define tb_dsb_nshst() tb_ev(VRM_TLB_EV_DSB_NSHST, 0)
-#define tb_dsb_nsh() tb_ev(VRM_TLB_EV_DSB_NSH, 0)
-#define tb_isb() tb_ev(VRM_TLB_EV_ISB, 0)
+#define tb_dsb_nsh() do { tb_ev(VRM_TLB_EV_DSB_NSH, 0); TB_CHECK(vrm_check_dsb(2)); } while (0)
+#define tb_isb() do { tb_ev(VRM_TLB_EV_ISB, 0); TB_CHECK(vrm_check_isb()); } while (0)
 #define tb_tlbi_ipas2e1is(op) tb_ev(VRM_TLB_EV_TLBI_IPAS2E1IS, (op))
 #define tb_tlbi_ipas2e1(op) tb_ev(VRM_TLB_EV_TLBI_IPAS2E1, (op))
 #define tb_tlbi_ripas2e1is(op) tb_ev(VRM_TLB_EV_TLBI_RIPAS2E1IS, (op))

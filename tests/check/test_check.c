@@ -15,6 +15,7 @@
 #include <vrm/check.h>
 #include <vrm/hosted.h>
 #include <vrm/ticket.h>
+#include <vrm/tlb.h>
 
 static struct vrm_check_report last;
 
@@ -302,6 +303,27 @@ START_TEST(stlbi_reuse_after_tlbi_and_dsb_is_silent)
 }
 END_TEST
 
+START_TEST(stlbi_library_broadcast_flush_completes_the_invalidation)
+{
+	unmap_page(0x7000, 0x5000);
+	ck_assert_int_eq(vrm_tlb_flush_s2_ipa(5, 0x5000, VRM_TLB_LEVEL_ANY), 0);
+	vrm_check_page_reuse(0x7000);
+	unmap_page(0x8000, 0x200000);
+	ck_assert_int_eq(vrm_tlb_flush_s2_range(5, 0x1ff000, 0x3000, VRM_TLB_LEVEL_ANY), 0);
+	vrm_check_owner_change(0x8000, 1, 2);
+	ck_assert_uint_eq(vrm_check_total(), 0);
+}
+END_TEST
+
+START_TEST(stlbi_library_local_flush_does_not_complete_it)
+{
+	unmap_page(0x7000, 0x5000);
+	ck_assert_int_eq(vrm_tlb_flush_vmid_local(5), 0); /* this CPU only */
+	vrm_check_page_reuse(0x7000);
+	ONLY(VRM_COND_SEQUENTIAL_TLB_INVALIDATION, 1);
+}
+END_TEST
+
 /* ---- Memory-Isolation */
 static bool owner_query(void *ctx, vrm_pa_t pa, uint32_t principal, bool *is_hyp)
 {
@@ -402,6 +424,8 @@ int main(void)
 	tcase_add_test(tc, stlbi_local_or_wrong_vmid_tlbi_does_not_count);
 	tcase_add_test(tc, stlbi_tlbi_before_dsb_of_entry_write_is_reported);
 	tcase_add_test(tc, stlbi_reuse_after_tlbi_and_dsb_is_silent);
+	tcase_add_test(tc, stlbi_library_broadcast_flush_completes_the_invalidation);
+	tcase_add_test(tc, stlbi_library_local_flush_does_not_complete_it);
 	tcase_add_test(tc, mi_page_of_another_principal_mapped_is_reported);
 	tcase_add_test(tc, mi_hyp_page_mapped_is_reported);
 	tcase_add_test(tc, mi_unscrubbed_reclaim_is_reported_and_scrubbed_is_silent);
