@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: MIT */
+/* System-register accessors for the EL2 core (one MRS/MSR per helper). */
+#ifndef HYP_ARCH_H
+#define HYP_ARCH_H
+
+#include <stdint.h>
+
+#define SYSREG_RW(name)							\
+	static inline uint64_t read_##name(void)			\
+	{								\
+		uint64_t v;						\
+		__asm__ volatile("mrs %0, " #name : "=r"(v));		\
+		return v;						\
+	}								\
+	static inline void write_##name(uint64_t v)			\
+	{								\
+		__asm__ volatile("msr " #name ", %0" : : "r"(v) : "memory"); \
+	}
+
+SYSREG_RW(mpidr_el1)
+SYSREG_RW(tpidr_el2)
+SYSREG_RW(esr_el2)
+SYSREG_RW(elr_el2)
+SYSREG_RW(far_el2)
+SYSREG_RW(hpfar_el2)
+SYSREG_RW(hcr_el2)
+SYSREG_RW(vttbr_el2)
+SYSREG_RW(vtcr_el2)
+SYSREG_RW(vmpidr_el2)
+SYSREG_RW(mair_el2)
+SYSREG_RW(tcr_el2)
+SYSREG_RW(ttbr0_el2)
+SYSREG_RW(sctlr_el2)
+SYSREG_RW(id_aa64mmfr0_el1)
+SYSREG_RW(cnthctl_el2)
+SYSREG_RW(cntvoff_el2)
+SYSREG_RW(currentel)
+
+/* EL1 state that belongs to whoever runs at EL1 (host or a vCPU): the
+ * world switch saves and loads all of it (X-macro: one list, two loops). */
+#define EL1_SYSREGS(X)							\
+	X(sctlr_el1) X(cpacr_el1) X(ttbr0_el1) X(ttbr1_el1) X(tcr_el1)	\
+	X(esr_el1) X(afsr0_el1) X(afsr1_el1) X(far_el1) X(mair_el1)	\
+	X(vbar_el1) X(contextidr_el1) X(amair_el1) X(cntkctl_el1)	\
+	X(par_el1) X(tpidr_el1) X(sp_el1) X(elr_el1) X(spsr_el1)	\
+	X(sp_el0) X(tpidr_el0) X(tpidrro_el0) X(csselr_el1) X(mdscr_el1)
+
+#define X_IDX(r) SYS_##r,
+enum { EL1_SYSREGS(X_IDX) EL1_NSYSREGS_ };
+#undef X_IDX
+
+#define X_SYSREG_RW(r) SYSREG_RW(r)
+EL1_SYSREGS(X_SYSREG_RW)
+#undef X_SYSREG_RW
+
+#define EL1_NSYSREGS EL1_NSYSREGS_
+
+static inline void isb(void)
+{
+	__asm__ volatile("isb" ::: "memory"); /* context sync after MSR */
+}
+
+/* Affinity level 0 of MPIDR_EL1: the CPU number on QEMU virt (<= 8 CPUs). */
+static inline uint32_t cpu_aff0(void)
+{
+	return (uint32_t)(read_mpidr_el1() & 0xff);
+}
+
+/* ESR_EL2 exception classes the core handles. */
+#define ESR_EC(esr)        (((esr) >> 26) & 0x3f)
+#define EC_HVC64           0x16
+#define EC_SMC64           0x17
+#define EC_SYSREG          0x18
+#define EC_IABT_LOW        0x20
+#define EC_DABT_LOW        0x24
+#define ESR_FSC(esr)       ((esr) & 0x3f)
+
+/* HCR_EL2 bits. */
+#define HCR_VM   (1UL << 0)   /* stage-2 translation on */
+#define HCR_SWIO (1UL << 1)   /* set/way invalidate -> clean+invalidate */
+#define HCR_FMO  (1UL << 3)
+#define HCR_IMO  (1UL << 4)
+#define HCR_AMO  (1UL << 5)
+#define HCR_DC   (1UL << 12)  /* EL1 MMU off: Normal WB memory, not Device */
+#define HCR_TSC  (1UL << 19)  /* SMC from EL1 traps: callers never reach firmware */
+#define HCR_RW   (1UL << 31)  /* EL1 is AArch64 */
+
+/* Host and guests alike: stage 2 on, EL1 MMU-off accesses Normal WB,
+ * their SMCs trapped (nobody but the core talks to firmware). */
+#define HCR_EL1_GUEST (HCR_VM | HCR_SWIO | HCR_DC | HCR_TSC | HCR_RW)
+#define SCTLR_EL1_RES1 0x30d00800UL
+
+/* SPSR for an EL1h entry with all of DAIF masked. */
+#define PSTATE_EL1H_DAIF 0x3c5UL
+
+#endif /* HYP_ARCH_H */

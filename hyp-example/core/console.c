@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The console: every line goes out whole under one ticket lock, so output
+ * from several CPUs (core, host and guests alike) never interleaves
+ * mid-line. Host and guests send text by hypercall; the core assembles
+ * their lines in per-context buffers and prints each at its newline.
+ */
+#include <stdarg.h>
+
+#include "hyp.h"
+#include "fmt.h"
+
+static vrm_ticket_t console_lock = VRM_TICKET_INIT;
+
+static void console_write(const char *s, size_t n)
+{
+	HYP_ASSERT_HELD(&console_lock);
+	for (size_t i = 0; i < n && s[i]; i++) {
+		if (s[i] == '\n')
+			uart_putc('\r');
+		uart_putc(s[i]);
+	}
+}
+
+static size_t str_len(const char *s)
+{
+	size_t n = 0;
+
+	while (s[n])
+		n++;
+	return n;
+}
+
+void hyp_printf(const char *fmt, ...)
+{
+	char buf[HYP_LINE + 32];
+	va_list ap;
+	size_t n;
+
+	va_start(ap, fmt);
+	n = fmt_vformat(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (n >= sizeof(buf))
+		n = sizeof(buf) - 1;
+	vrm_ticket_lock(&console_lock);
+	console_write(buf, n);
+	vrm_ticket_unlock(&console_lock);
+}
+
+/* Append caller text to its line buffer; print each completed line whole. */
+void hyp_line_put(struct hyp_line *l, const char *prefix, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n && s[i]; i++) {
+		bool full = l->len >= HYP_LINE - 1;
+
+		if (s[i] != '\n' && !full) {
+			l->buf[l->len++] = s[i];
+			continue;
+		}
+		vrm_ticket_lock(&console_lock);
+		console_write(prefix, str_len(prefix));
+		console_write(l->buf, l->len);
+		console_write("\n", 1);
+		vrm_ticket_unlock(&console_lock);
+		l->len = 0;
+		if (s[i] != '\n')
+			l->buf[l->len++] = s[i];
+	}
+}
+
+void hyp_panic(uint64_t kind)
+{
+	hyp_printf("hyp: PANIC kind %lu esr 0x%lx elr 0x%lx far 0x%lx\n",
+		   (unsigned long)kind, (unsigned long)read_esr_el2(),
+		   (unsigned long)read_elr_el2(), (unsigned long)read_far_el2());
+	psci_system_off();
+}

@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: MIT */
+/* The EL2 core's internal interfaces. */
+#ifndef HYP_HYP_H
+#define HYP_HYP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <vrm/check.h>
+#include <vrm/env.h>
+#include <vrm/ticket.h>
+
+#include "arch.h"
+
+#define HYP_MAX_CPUS    8
+#define HYP_STACK_SHIFT 14 /* boot/start.S */
+#define HYP_MAX_VMS     8
+#define HYP_MAX_VCPUS   2  /* per VM */
+#define HYP_LINE        160
+
+/* Everything EL1 owns while it runs; vectors.S saves x0-x30/pc/pstate. */
+struct hyp_ctx {
+	uint64_t x[31];
+	uint64_t pc;      /* ELR_EL2 */
+	uint64_t pstate;  /* SPSR_EL2 */
+	uint64_t sys[EL1_NSYSREGS];
+	uint64_t hcr, vttbr, vmpidr;
+};
+_Static_assert(offsetof(struct hyp_ctx, pc) == 248, "vectors.S CTX_PC");
+
+struct hyp_line {
+	char buf[HYP_LINE];
+	uint32_t len;
+};
+
+struct hyp_vcpu;
+
+/* Per physical CPU; TPIDR_EL2 points here. Only its own CPU touches it. */
+struct hyp_cpu {
+	struct hyp_ctx *cur;        /* must stay first: vectors.S */
+	uint32_t id;
+	struct hyp_ctx host;        /* the host kernel's context on this CPU */
+	struct hyp_vcpu *loaded;    /* vCPU running here, or NULL */
+	uint64_t host_fault_ipa;    /* last blocked host access (HVC_LAST_FAULT) */
+	struct hyp_line line;       /* host console line being assembled */
+};
+
+/* boot/ */
+extern char hyp_stacks[HYP_MAX_CPUS][1UL << HYP_STACK_SHIFT];
+void secondary_entry(void);
+void hyp_ctx_restore(struct hyp_ctx *ctx) __attribute__((noreturn));
+void hyp_first_eret(struct hyp_ctx *ctx, uintptr_t sp) __attribute__((noreturn));
+
+/* core/main.c */
+extern struct hyp_cpu hyp_cpus[HYP_MAX_CPUS];
+extern uint32_t hyp_cpus_online;
+static inline struct hyp_cpu *this_cpu(void)
+{
+	return (struct hyp_cpu *)read_tpidr_el2();
+}
+void hyp_system_off(void) __attribute__((noreturn));
+
+/* core/uart.c, core/console.c */
+void uart_putc(char c);
+void hyp_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void hyp_line_put(struct hyp_line *l, const char *prefix, const char *s, size_t n);
+void hyp_panic(uint64_t kind) __attribute__((noreturn));
+
+/* core/psci.c */
+int64_t psci_cpu_on(uint64_t mpidr, uint64_t entry, uint64_t ctx);
+void psci_system_off(void) __attribute__((noreturn));
+
+/* core/lib.c: what the compiler may call even with -fno-builtin. */
+void *memset(void *d, int c, size_t n);
+void *memcpy(void *d, const void *s, size_t n);
+
+/*
+ * DRF-Kernel: shared objects are touched only under their lock. Checked
+ * builds verify it at each access site and count a violation otherwise.
+ */
+#if VRM_CHECKED
+#define HYP_ASSERT_HELD(l)						\
+	do {								\
+		if (!vrm_ticket_held_by_me(l))				\
+			vrm_check_violation(VRM_COND_DRF_KERNEL,	\
+					    "shared object without its lock", \
+					    (uint64_t)(uintptr_t)(l));	\
+	} while (0)
+#else
+#define HYP_ASSERT_HELD(l) ((void)(l))
+#endif
+
+#endif /* HYP_HYP_H */

@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Boot: the boot CPU builds the pool and the tables, turns its MMU on,
+ * brings up the secondaries with PSCI CPU_ON, then every CPU drops into
+ * the host kernel at EL1 under the host's stage-2.
+ */
+#include "hyp_abi.h"
+#include "vm.h"
+
+struct hyp_cpu hyp_cpus[HYP_MAX_CPUS];
+char hyp_stacks[HYP_MAX_CPUS][1UL << HYP_STACK_SHIFT] __attribute__((aligned(16)));
+uint32_t hyp_cpus_online; /* atomic: bumped once by each CPU */
+
+/* The host kernel's entry (host/start.S, in the host's own pages). */
+extern char host_entry[];
+
+void hyp_main(uint64_t dtb);
+void hyp_secondary_main(uint64_t idx);
+struct hyp_ctx *hyp_trap(struct hyp_ctx *ctx, uint64_t kind);
+
+/* libvrm's environment hook: MPIDR_EL1.Aff0 is the CPU number on virt. */
+uint32_t vrm_env_cpu_id(void)
+{
+	return cpu_aff0();
+}
+
+static void report(const struct vrm_check_report *r)
+{
+	hyp_printf("vrm-check: %s violated (%s) at 0x%lx on cpu %u\n",
+		   vrm_check_cond_name(r->cond), r->rule, (unsigned long)r->addr, r->cpu);
+}
+
+static void cpu_init(uint32_t idx)
+{
+	struct hyp_cpu *c = &hyp_cpus[idx];
+
+	c->id = idx;
+	write_tpidr_el2((uint64_t)(uintptr_t)c);
+	/* EL1 may read the counter and physical timer directly. */
+	write_cnthctl_el2(3);
+	write_cntvoff_el2(0);
+	isb();
+}
+
+static void __attribute__((noreturn)) enter_host(uint32_t idx)
+{
+	struct hyp_cpu *c = &hyp_cpus[idx];
+	struct hyp_ctx *h = &c->host;
+
+	memset(h, 0, sizeof(*h));
+	h->pc = (uint64_t)(uintptr_t)host_entry;
+	h->pstate = PSTATE_EL1H_DAIF;
+	h->x[0] = idx;
+	h->sys[SYS_sctlr_el1] = SCTLR_EL1_RES1;
+	h->hcr = HCR_EL1_GUEST;
+	h->vttbr = mem_host_vttbr(); /* VMID 0 */
+	h->vmpidr = read_mpidr_el1();
+	ctx_load_el1(h);
+	write_hcr_el2(h->hcr);
+	write_vttbr_el2(h->vttbr);
+	write_vmpidr_el2(h->vmpidr);
+	isb();
+	c->cur = h;
+	hyp_first_eret(h, (uintptr_t)hyp_stacks[idx] + sizeof(hyp_stacks[0]));
+}
+
+void hyp_main(uint64_t dtb)
+{
+	uint32_t started = 0;
+	int ret;
+
+	cpu_init(0);
+	vrm_check_set_reporter(report);
+	(void)dtb; /* QEMU passes none for an ELF kernel; RAM size is fixed */
+	hyp_printf("\nhyp: libvrm reference hypervisor, EL%lu\n",
+		   (unsigned long)(read_currentel() >> 2));
+	ret = mem_init();
+	if (ret) {
+		hyp_printf("hyp: memory setup failed (%d)\n", ret);
+		hyp_system_off();
+	}
+	mem_cpu_init();
+	__atomic_store_n(&hyp_cpus_online, 1, __ATOMIC_RELEASE);
+	hyp_printf("cpu 0: up at EL2, MMU on (write-once EL2 table), pool owns %lu pages\n",
+		   (unsigned long)RAM_PAGES);
+	ret = mem_el2_unmap_attempt();
+	hyp_printf("hyp: EL2 table is write-once: unmap of a live entry refused (%d)\n", ret);
+	if (ret != -VRM_EPERM)
+		hyp_system_off();
+
+	mem_publish_for_secondaries();
+	for (uint32_t i = 1; i < HYP_MAX_CPUS; i++) {
+		int64_t r = psci_cpu_on(i, (uint64_t)(uintptr_t)secondary_entry, i);
+
+		if (r != 0)
+			break;
+		started++;
+		/* One at a time: the transcript shows them in order. */
+		for (uint64_t spin = 0; __atomic_load_n(&hyp_cpus_online, __ATOMIC_ACQUIRE) < i + 1;
+		     spin++) {
+			if (spin > (UINT64_C(1) << 30)) {
+				hyp_printf("hyp: cpu %u did not come up\n", i);
+				hyp_system_off();
+			}
+		}
+	}
+	hyp_printf("hyp: %u CPU%s online; entering the host at EL1\n", started + 1,
+		   started ? "s" : "");
+	enter_host(0);
+}
+
+void hyp_secondary_main(uint64_t idx)
+{
+	mem_cpu_init(); /* MMU and caches on before touching shared data */
+	cpu_init((uint32_t)idx);
+	hyp_printf("cpu %lu: up at EL2, MMU on\n", (unsigned long)idx);
+	__atomic_fetch_add(&hyp_cpus_online, 1, __ATOMIC_ACQ_REL);
+	enter_host((uint32_t)idx);
+}
+
+void hyp_system_off(void)
+{
+	hyp_printf("hyp: checker: %lu violations (DRF-Kernel %lu, Write-Once-Kernel-Mapping %lu, "
+		   "Sequential-TLB-Invalidation %lu, Memory-Isolation %lu)\n",
+		   (unsigned long)vrm_check_total(),
+		   (unsigned long)vrm_check_count(VRM_COND_DRF_KERNEL),
+		   (unsigned long)vrm_check_count(VRM_COND_WRITE_ONCE_KERNEL_MAPPING),
+		   (unsigned long)vrm_check_count(VRM_COND_SEQUENTIAL_TLB_INVALIDATION),
+		   (unsigned long)vrm_check_count(VRM_COND_MEMORY_ISOLATION));
+	hyp_printf("hyp: PSCI SYSTEM_OFF\n");
+	psci_system_off();
+}

@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A VM's memory: its stage-2 table, pages donated or shared by the host,
+ * and reclaim (scrub and return) at destruction. Each transition is one
+ * libvrm pool call; mem.c's pool callbacks apply it to the tables.
+ */
+#include <vrm/tlb.h>
+
+#include "mem_internal.h"
+
+int mem_vm_init(struct vrm_pgt *pgt, uint16_t vmid)
+{
+	struct vrm_pgt_config s2 = { VRM_PGT_STAGE2, S2_IA_BITS, -1, vmid, 0 };
+	int ret = mem_topup();
+
+	return ret ? ret : vrm_pgt_init(pgt, &s2, &mem_mm_ops);
+}
+
+/*
+ * The host wrote the pages through its data cache; the guest will fetch
+ * instructions from them. Clean to the point of unification, then
+ * invalidate the instruction caches (Arm ARM D7.5.9, self-modifying code),
+ * as pKVM does for pages it gives a guest.
+ */
+static void sync_icache(uint64_t pa, uint64_t n)
+{
+	uint64_t ctr, line;
+
+	__asm__ volatile("mrs %0, ctr_el0" : "=r"(ctr));
+	line = UINT64_C(4) << ((ctr >> 16) & 0xf); /* DminLine, in bytes */
+	for (uint64_t a = pa; a < pa + (n << VRM_PAGE_SHIFT); a += line)
+		__asm__ volatile("dc cvau, %0" : : "r"(a) : "memory"); /* clean line to PoU */
+	__asm__ volatile("dsb ish\n\t"   /* cleans complete before the invalidate */
+			 "ic ialluis\n\t" /* every PE's instruction cache */
+			 "dsb ish\n\t"    /* invalidate complete */
+			 "isb"             /* before anything runs the new code */
+			 ::: "memory");
+}
+
+int mem_donate(uint32_t slot, struct vrm_pgt *pgt, uint64_t pa, uint64_t ipa, uint64_t n)
+{
+	int ret = mem_pool_call_begin(pgt, pa, ipa, false);
+
+	if (!ret)
+		ret = vrm_pool_donate(&hyp_pool, pa, n, VRM_PRINCIPAL_HOST, VRM_PRINCIPAL_VM(slot));
+	mem_pool_call_end();
+	if (!ret)
+		sync_icache(pa, n);
+	return ret;
+}
+
+
+int mem_share(uint32_t slot, struct vrm_pgt *pgt, uint64_t pa, uint64_t ipa)
+{
+	int ret = mem_pool_call_begin(pgt, pa, ipa, false);
+
+	if (!ret)
+		ret = vrm_pool_share(&hyp_pool, pa, 1, VRM_PRINCIPAL_HOST, VRM_PRINCIPAL_VM(slot));
+	mem_pool_call_end();
+	return ret;
+}
+
+int mem_unshare(uint32_t slot, struct vrm_pgt *pgt, uint64_t pa, uint64_t ipa)
+{
+	vrm_pa_t got;
+	int ret;
+
+	/* The pool checks pa is lent to the VM; the table must agree that ipa
+	 * is where it is, or the unmap would hit another page. */
+	if (vrm_pgt_lookup(pgt, ipa, &got, NULL, NULL) || got != pa)
+		return -VRM_EINVAL;
+	ret = mem_pool_call_begin(pgt, pa, ipa, false);
+	if (!ret)
+		ret = vrm_pool_unshare(&hyp_pool, pa, 1, VRM_PRINCIPAL_HOST, VRM_PRINCIPAL_VM(slot));
+	mem_pool_call_end();
+	return ret;
+}
+static int count_run(void *arg, vrm_pa_t pa, uint64_t n, enum vrm_pool_state st)
+{
+	uint64_t *c = arg;
+
+	(void)pa;
+	c[st == VRM_POOL_SHARED_BORROWED ? 1 : 0] += n;
+	return 0;
+}
+
+/* The VM can no longer run anywhere (caller's guarantee): empty its table
+ * with one flush, so the pool may scrub and hand pages on at once. */
+int mem_reclaim(uint32_t slot, struct vrm_pgt *pgt, uint64_t *reclaimed, uint64_t *scrubbed)
+{
+	uint64_t counts[2] = { 0, 0 };
+	int ret;
+
+	ret = vrm_pgt_unmap(pgt, 0, UINT64_C(1) << S2_IA_BITS);
+	if (!ret)
+		ret = vrm_tlb_flush_vmid(pgt->vmid);
+	if (!ret)
+		ret = vrm_pool_for_each(&hyp_pool, VRM_PRINCIPAL_VM(slot), count_run, counts);
+	if (!ret)
+		ret = mem_pool_call_begin(pgt, 0, 0, true);
+	if (!ret)
+		ret = vrm_pool_reclaim(&hyp_pool, VRM_PRINCIPAL_VM(slot));
+	mem_pool_call_end();
+	if (ret)
+		return ret;
+	vrm_pgt_destroy(pgt);
+	*reclaimed = counts[0] + counts[1];
+	*scrubbed = counts[0];
+	return 0;
+}

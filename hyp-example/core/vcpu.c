@@ -1,0 +1,166 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The world switch's system-register half, vCPU run and guest exits.
+ * A vCPU runs on whichever physical CPU the host asks from; the host's own
+ * EL1 state on that CPU is parked in hyp_cpu.host meanwhile.
+ */
+#include <vrm/tlb.h>
+
+#include "hyp_abi.h"
+#include "vm.h"
+
+void ctx_save_el1(struct hyp_ctx *ctx)
+{
+#define X_SAVE(r) ctx->sys[SYS_##r] = read_##r();
+	EL1_SYSREGS(X_SAVE)
+#undef X_SAVE
+}
+
+void ctx_load_el1(const struct hyp_ctx *ctx)
+{
+#define X_LOAD(r) write_##r(ctx->sys[SYS_##r]);
+	EL1_SYSREGS(X_LOAD)
+#undef X_LOAD
+}
+
+static void load_stage2(const struct hyp_ctx *ctx)
+{
+	write_hcr_el2(ctx->hcr);
+	write_vttbr_el2(ctx->vttbr);
+	write_vmpidr_el2(ctx->vmpidr);
+	isb(); /* the new VMID is in force before any EL1 access (tlb.h R4) */
+}
+
+struct hyp_ctx *vcpu_run(struct hyp_cpu *c, uint64_t handle, uint64_t idx)
+{
+	struct hyp_ctx *host = &c->host;
+	struct hyp_vm *vm = vm_lookup_locked(handle);
+	struct hyp_vcpu *v = NULL;
+	bool flush_local = false;
+	uint16_t vmid = 0;
+	int64_t err = 0;
+
+	if (!vm) {
+		host->x[0] = (uint64_t)-VRM_EINVAL;
+		return host;
+	}
+	HYP_ASSERT_HELD(&vm->lock);
+	if (vm->state != VM_LIVE) {
+		err = -VRM_EPERM;
+	} else if (idx >= vm->nr_vcpus) {
+		err = -VRM_EINVAL;
+	} else {
+		v = &vm->vcpus[idx];
+		vrm_ticket_lock(&v->lock);
+		HYP_ASSERT_HELD(&v->lock);
+		if (v->running_on)
+			err = -VRM_EBUSY;
+		else if (v->done)
+			err = -VRM_ENOENT;
+		else
+			v->running_on = c->id + 1;
+		vrm_ticket_unlock(&v->lock);
+	}
+	if (!err) {
+		/* Another vCPU of this VM ran here last: its local (non-IS)
+		 * stage-1 invalidations never reached the entries this vCPU
+		 * would now share (same VMID), as KVM's last_vcpu_ran. */
+		flush_local = vm->last_vcpu[c->id] >= 0 && vm->last_vcpu[c->id] != (int32_t)idx;
+		vm->last_vcpu[c->id] = (int32_t)idx;
+		vmid = vm->vmid;
+	}
+	vrm_ticket_unlock(&vm->lock);
+	if (err) {
+		host->x[0] = (uint64_t)err;
+		return host;
+	}
+
+	/* This CPU owns v->ctx now (running_on): no lock needed below. */
+	ctx_save_el1(host);
+	ctx_load_el1(&v->ctx);
+	load_stage2(&v->ctx);
+	if (flush_local)
+		vrm_tlb_flush_vmid_local(vmid);
+	c->loaded = v;
+	c->cur = &v->ctx;
+	return &v->ctx;
+}
+
+static struct hyp_ctx *vcpu_exit(struct hyp_cpu *c, uint64_t reason, uint64_t detail)
+{
+	struct hyp_vcpu *v = c->loaded;
+	struct hyp_vm *vm = v->vm;
+	bool stop = reason == EXIT_S2_FAULT || reason == EXIT_TRAP;
+
+	ctx_save_el1(&v->ctx);
+	ctx_load_el1(&c->host);
+	load_stage2(&c->host);
+
+	vrm_ticket_lock(&vm->lock);
+	HYP_ASSERT_HELD(&vm->lock);
+	if (stop && vm->state == VM_LIVE)
+		vm->state = VM_STOPPED;
+	vrm_ticket_lock(&v->lock);
+	HYP_ASSERT_HELD(&v->lock);
+	v->running_on = 0;
+	if (reason == EXIT_DONE)
+		v->done = true;
+	vrm_ticket_unlock(&v->lock);
+	vrm_ticket_unlock(&vm->lock);
+
+	c->loaded = NULL;
+	c->cur = &c->host;
+	c->host.x[0] = reason;
+	c->host.x[1] = detail;
+	return &c->host;
+}
+
+static uint64_t fault_ipa(void)
+{
+	/* HPFAR_EL2.FIPA [43:4] holds IPA[51:12]; FAR_EL2 the page offset. */
+	return ((read_hpfar_el2() >> 4) << 12) | (read_far_el2() & 0xfff);
+}
+
+struct hyp_ctx *vcpu_trap(struct hyp_cpu *c, struct hyp_ctx *ctx, uint64_t kind)
+{
+	struct hyp_vcpu *v = c->loaded;
+	uint64_t esr = read_esr_el2();
+	char prefix[16] = "[vm?.?] ";
+
+	if (kind != 0) {
+		hyp_printf("hyp: vm%u stopped: unexpected exception kind %lu\n",
+			   v->vm->slot + 1, (unsigned long)kind);
+		return vcpu_exit(c, EXIT_TRAP, kind);
+	}
+	switch (ESR_EC(esr)) {
+	case EC_HVC64:
+		switch (ctx->x[0]) {
+		case HVC_GUEST_PUTS:
+			prefix[3] = (char)('1' + v->vm->slot);
+			prefix[5] = (char)('0' + v->idx);
+			hyp_line_put(&v->line, prefix, (const char *)&ctx->x[1], 48);
+			ctx->x[0] = 0;
+			return ctx;
+		case HVC_GUEST_YIELD:
+			return vcpu_exit(c, EXIT_YIELD, ctx->x[1]);
+		case HVC_GUEST_DONE:
+			return vcpu_exit(c, EXIT_DONE, ctx->x[1]);
+		default:
+			ctx->x[0] = (uint64_t)-VRM_EINVAL;
+			return ctx;
+		}
+	case EC_DABT_LOW:
+	case EC_IABT_LOW: {
+		uint64_t ipa = fault_ipa();
+		char buf[8];
+
+		hyp_printf("hyp: vm%u stopped: stage-2 fault at IPA 0x%lx (not mapped for it; that PA belongs to %s)\n",
+			   v->vm->slot + 1, (unsigned long)ipa, mem_owner_name(ipa, buf, sizeof(buf)));
+		return vcpu_exit(c, EXIT_S2_FAULT, ipa);
+	}
+	default:
+		hyp_printf("hyp: vm%u stopped: unhandled trap, ESR 0x%lx\n",
+			   v->vm->slot + 1, (unsigned long)esr);
+		return vcpu_exit(c, EXIT_TRAP, esr);
+	}
+}

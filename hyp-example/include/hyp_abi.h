@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The hypercall ABI between the EL2 core and its EL1 callers (the untrusted
+ * host kernel and the guests). HVC #0; x0 = function id, x1..x6 arguments;
+ * the core answers in x0 (>= 0 result, or a negative VRM_E* error) and x1.
+ * hyp-example/README.md has the table with every argument's validation.
+ */
+#ifndef HYP_ABI_H
+#define HYP_ABI_H
+
+/* Host -> core. */
+#define HVC_CREATE_VM      0x01 /* () -> vm handle */
+#define HVC_CREATE_VCPU    0x02 /* (vm, entry ipa, arg) -> vcpu index */
+#define HVC_DONATE         0x03 /* (vm, pa, ipa, npages) -> 0 */
+#define HVC_SHARE          0x04 /* (vm, pa, ipa) -> 0: one page, host keeps it */
+#define HVC_UNSHARE        0x05 /* (vm, pa, ipa) -> 0 */
+#define HVC_RUN_VCPU       0x06 /* (vm, vcpu) -> exit reason, x1 = detail */
+#define HVC_DESTROY_VM     0x07 /* (vm) -> pages reclaimed, x1 = pages scrubbed */
+#define HVC_CHECK_COUNT    0x08 /* (cond, or HVC_CHECK_TOTAL) -> violations */
+#define HVC_PUTS           0x09 /* (x1..x6: up to 48 bytes of text) -> 0 */
+#define HVC_LAST_FAULT     0x0a /* () -> ipa of this CPU's last blocked host access */
+#define HVC_SYSTEM_OFF     0x0b /* () -> does not return */
+#define HVC_CPUS_ONLINE    0x0c /* () -> number of CPUs that came up */
+#define HVC_HOST_RAM       0x0d /* () -> first host-owned free pa, x1 = end */
+#define HVC_POOL_CHECK     0x0e /* () -> 0 when the pool's invariants hold */
+
+#define HVC_CHECK_TOTAL    0xffff
+
+/* Guest -> core. */
+#define HVC_GUEST_PUTS     HVC_PUTS
+#define HVC_GUEST_YIELD    0x20 /* (progress) -> exit to the host, then resumes */
+#define HVC_GUEST_DONE     0x21 /* (0 = pass, else failure code) -> never resumes */
+
+/* Exit reasons of HVC_RUN_VCPU (x0), detail in x1. */
+#define EXIT_YIELD         1 /* guest yielded: x1 = its progress value */
+#define EXIT_DONE          2 /* guest finished: x1 = its result (0 = pass) */
+#define EXIT_S2_FAULT      3 /* stage-2 abort: x1 = faulting IPA; VM stopped */
+#define EXIT_TRAP          4 /* unhandled trap: x1 = ESR_EL2; VM stopped */
+
+/* Guest memory layout (IPA; guests run with their stage-1 MMU off). */
+#define GUEST_IMAGE_IPA    0x0UL
+#define GUEST_SHARED_IPA   0x200000UL  /* one page shared with the host */
+
+#endif /* HYP_ABI_H */

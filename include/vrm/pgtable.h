@@ -1,0 +1,302 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Page tables: VMSAv8-64, 4 KiB granule, stage-2 (a VM's or the host's
+ * IPA -> PA) and EL2 stage-1 (the hypervisor's own VA -> PA).
+ *
+ * Discharges two VRM conditions:
+ *
+ *   Write-Once-Kernel-Mapping   a table created with VRM_PGT_KERNEL (the
+ *       hypervisor's EL2 stage-1) only ever turns invalid entries into valid
+ *       ones. Any call that would change a valid entry (unmap, remap,
+ *       set_prot, block split) is refused with -VRM_EPERM and writes nothing.
+ *
+ *   Transactional-Page-Table    whatever order an MMU (or a software walker)
+ *       observes one call's descriptor writes in, a walk yields the old
+ *       translation, the new one, or a fault:
+ *       - a leaf is only written over an invalid entry (write-once: map);
+ *       - a new table page is zeroed by the allocator, then published with
+ *         release order (vrm_store_release_64), so a walker that sees the
+ *         table descriptor sees the zeroes;
+ *       - a valid entry is only changed through break-before-make (Arm ARM
+ *         D8.14.1 "Using break-before-make when updating translation table
+ *         entries"): write invalid -> DSB -> TLBI -> DSB -> write new, for a
+ *         change of output address, of block size (split), of memory type or
+ *         shareability. Permission-only changes (S2AP/AP, XN) do not need
+ *         break-before-make; after *removing* a permission the old, wider
+ *         entry may still sit in a TLB, so set_prot flushes (once per call);
+ *         after only *adding* permissions it does not flush (a stale
+ *         narrower TLB entry at worst raises a spurious permission fault,
+ *         which the fault handler retries, as Linux/pKVM do).
+ *
+ * Sequential-TLB-Invalidation is served by the ordering inside unmap: the
+ * entries are invalidated, then ONE batched TLB flush (the TLB module's
+ * sequences, include/vrm/tlb.h) covers the range, and only after it has
+ * completed are the table pages that became empty handed to mm->free_page.
+ *
+ * Memory. Tables live in pages from the caller (struct vrm_pgt_mm_ops,
+ * like Linux's kvm_pgtable_mm_ops). Every table a call needs is obtained
+ * before its first write, so -VRM_ENOMEM leaves the tables byte-for-byte
+ * unchanged (a "plan" walk checks and counts, then the "commit" walk writes;
+ * unused pages go straight back to free_page, never having been published).
+ *
+ * Freeing and concurrent walkers. Freestanding: the TLB flush that follows
+ * unlinking a table page is the only grace period (the MMU cannot hold a
+ * walk into a table across a completed TLBI+DSB); free_page is called after
+ * it. Hosted: software walkers (vrm_pgt_hw_walk from other threads) are not
+ * stopped by TLBI, so their mm_ops must defer the free through RCU:
+ * include/vrm/pgtable_rcu.h wraps an mm_ops so free_page goes through
+ * liburcu's call_rcu, and software walkers run inside rcu read-side
+ * sections (vrm_pgt_rcu_walk).
+ *
+ * Locking. Writers (map, remap, set_prot, unmap, lookup, walk, destroy)
+ * serialise on pgt->lock, a vrm_ticket_t they take and release themselves:
+ * never call them with pgt->lock held. Lock order: a caller's own locks
+ * (e.g. the pool's) before pgt->lock. Page tables are the DRF-Kernel
+ * exemption: the MMU (and vrm_pgt_hw_walk) read them without the lock, which
+ * is why writes are ordered as above. Every descriptor write goes through
+ * one internal function (lib/pgtable/pte.h), the checker's hook point.
+ *
+ * Deferred-free list: between unlinking and the flush, emptied table pages
+ * are chained through their first 8 bytes. The link is a page-aligned
+ * address, so bit 0 is clear: a walker still inside the page reads it as an
+ * invalid descriptor (a fault), as it would the zeroes it replaces.
+ */
+#ifndef VRM_PGTABLE_H
+#define VRM_PGTABLE_H
+
+#include <vrm/types.h>
+#include <vrm/ticket.h>
+
+/* ---- Memory for table pages, supplied by the caller. */
+struct vrm_pgt_mm_ops {
+	/* A zeroed, 4 KiB-aligned page, or NULL when out of memory. */
+	void *(*zalloc_page)(void *ctx);
+	/* Return a page obtained from zalloc_page (contents arbitrary). */
+	void (*free_page)(void *ctx, void *va);
+	vrm_pa_t (*virt_to_phys)(void *ctx, void *va);
+	void *(*phys_to_virt)(void *ctx, vrm_pa_t pa);
+	void *ctx;
+};
+
+/* ---- Configuration. */
+enum vrm_pgt_stage {
+	VRM_PGT_STAGE2 = 0,   /* IPA -> PA, tagged by VMID */
+	VRM_PGT_EL2_S1 = 1,   /* EL2 (non-VHE) stage 1: VA -> PA */
+};
+
+/* Table flags (vrm_pgt_config.flags). */
+#define VRM_PGT_KERNEL (1u << 0)  /* write-once for its whole life */
+
+struct vrm_pgt_config {
+	enum vrm_pgt_stage stage;
+	/* Input address size in bits (VTCR_EL2.T0SZ = 64 - ia_bits):
+	 * 32..39 with start_level 1 (3 levels), 40..48 with start_level 0
+	 * (4 levels). start_level -1 picks the one that fits. */
+	unsigned ia_bits;
+	int start_level;
+	uint16_t vmid;       /* stage 2: the VMID its TLB flushes name */
+	uint32_t flags;      /* VRM_PGT_* */
+};
+
+struct vrm_pgt {
+	vrm_ticket_t lock;   /* serialises writers */
+	uint8_t stage;       /* enum vrm_pgt_stage */
+	uint8_t start_level;
+	uint8_t ia_bits;
+	uint8_t flags;
+	uint16_t vmid;
+	uint64_t *root;      /* root table (va); fixed for the table's life */
+	vrm_pa_t root_pa;    /* for VTTBR_EL2 / TTBR0_EL2 */
+	const struct vrm_pgt_mm_ops *mm;
+};
+
+/* ---- Protection: what a leaf allows, and its memory type. */
+#define VRM_PGT_PROT_R       (1u << 0)
+#define VRM_PGT_PROT_W       (1u << 1)
+#define VRM_PGT_PROT_X       (1u << 2)
+/* Memory type (one of): */
+#define VRM_PGT_PROT_NORMAL  (0u << 3)  /* Normal, inner/outer write-back */
+#define VRM_PGT_PROT_DEVICE  (1u << 3)  /* Device-nGnRE */
+#define VRM_PGT_PROT_NC      (2u << 3)  /* Normal, non-cacheable */
+#define VRM_PGT_PROT_MT_MASK (3u << 3)
+#define VRM_PGT_PROT_RW      (VRM_PGT_PROT_R | VRM_PGT_PROT_W)
+#define VRM_PGT_PROT_RWX     (VRM_PGT_PROT_RW | VRM_PGT_PROT_X)
+#define VRM_PGT_PROT_ALL     (VRM_PGT_PROT_RWX | VRM_PGT_PROT_MT_MASK)
+
+/*
+ * EL2 stage 1 names memory types by MAIR_EL2 index (AttrIndx); libvrm uses
+ * these three, so the hypervisor programs MAIR_EL2 with VRM_PGT_MAIR_EL2.
+ */
+#define VRM_PGT_ATTRIDX_NORMAL 0  /* 0xff: Normal WB RW-allocate */
+#define VRM_PGT_ATTRIDX_DEVICE 1  /* 0x04: Device-nGnRE */
+#define VRM_PGT_ATTRIDX_NC     2  /* 0x44: Normal non-cacheable */
+#define VRM_PGT_MAIR_EL2 UINT64_C(0x4404ff)
+
+/*
+ * Valid prot for a stage: no bit outside VRM_PGT_PROT_ALL, memory type not
+ * 3 << 3; EL2 stage 1 cannot express "not readable" (AP has no such
+ * encoding), so there R is required. Stage 2 allows any R/W/X mix
+ * (S2AP 00 = no data access).
+ */
+bool vrm_pgt_prot_valid(enum vrm_pgt_stage stage, uint32_t prot);
+
+/* ---- Descriptors (lib/pgtable/desc.c). Levels 0..3; 4 KiB granule. */
+enum vrm_pgt_desc_type {
+	VRM_PGT_DESC_INVALID = 0,
+	VRM_PGT_DESC_TABLE,   /* levels 0..2, bits[1:0] = 0b11 */
+	VRM_PGT_DESC_BLOCK,   /* levels 1..2, bits[1:0] = 0b01 */
+	VRM_PGT_DESC_PAGE,    /* level 3,     bits[1:0] = 0b11 */
+};
+/* Bytes one entry at `level` maps: 512 GiB, 1 GiB, 2 MiB, 4 KiB. */
+uint64_t vrm_pgt_level_size(int level);
+enum vrm_pgt_desc_type vrm_pgt_desc_type(uint64_t desc, int level);
+/* A leaf (block at level 1/2, page at level 3) with AF set and SH inner
+ * shareable. Stage 2: MemAttr[5:2], S2AP[7:6], XN bit 54. EL2 stage 1:
+ * AttrIndx[4:2], AP[7:6] (AP[1] RES1), XN bit 54. Returns 0 (an invalid
+ * descriptor) for a level without leaves, a misaligned pa, pa beyond 48
+ * bits or an invalid prot. */
+uint64_t vrm_pgt_desc_leaf(enum vrm_pgt_stage stage, vrm_pa_t pa, int level, uint32_t prot);
+/* A table descriptor (levels 0..2); 0 for a misaligned or too-large pa. */
+uint64_t vrm_pgt_desc_table(vrm_pa_t table_pa);
+/* Output address of a table, block or page descriptor. */
+vrm_pa_t vrm_pgt_desc_oa(uint64_t desc, int level);
+/* The prot a leaf encodes (inverse of vrm_pgt_desc_leaf). */
+uint32_t vrm_pgt_desc_prot(enum vrm_pgt_stage stage, uint64_t desc);
+
+/* ---- Life cycle. */
+
+/*
+ * Set up an empty table: allocates the root page from mm. pgt is caller
+ * memory; mm must outlive it.
+ * Errors: -VRM_EINVAL bad config (stage, ia_bits/start_level, unknown
+ * flags); -VRM_ENOMEM no root page. Nothing allocated on error.
+ */
+int vrm_pgt_init(struct vrm_pgt *pgt, const struct vrm_pgt_config *cfg,
+		 const struct vrm_pgt_mm_ops *mm);
+
+/*
+ * Hand every table page (root included) back to mm->free_page. Leaves'
+ * target pages are not touched. Precondition: no CPU can walk the table any
+ * more (it is not installed in a VTTBR/TTBR, its VMID / EL2 TLB entries
+ * were flushed, software walkers have finished). Allowed for kernel tables:
+ * the end of a table's life is not a change of an entry.
+ */
+void vrm_pgt_destroy(struct vrm_pgt *pgt);
+
+/* VTCR_EL2 bits this stage-2 table needs: T0SZ, SL0, TG0=4K, SH0=IS,
+ * IRGN0/ORGN0=WBWA. The caller ORs in PS, VS, HA and friends. */
+uint64_t vrm_pgt_vtcr(const struct vrm_pgt *pgt);
+
+/* ---- Operations. All take and release pgt->lock. Addresses and sizes
+ * must be 4 KiB aligned, size > 0, [ia, ia + size) inside the configured
+ * input range without wrapping, pa + size within 48 bits and prot valid for
+ * the stage; otherwise -VRM_EINVAL and nothing is written. Every rejected
+ * call (any error) writes nothing and issues no TLB maintenance. */
+
+/*
+ * Map [ia, ia + size) to [pa, pa + size) with prot, using 1 GiB / 2 MiB
+ * blocks where ia, pa and size allow and an invalid entry is there.
+ * Write-once: only invalid entries are written (never with BBM).
+ * Errors: -VRM_EEXIST some page of the range is mapped differently (other
+ * pa or prot); -VRM_ENOMEM the allocator failed; -VRM_EINVAL as above.
+ * An identical existing mapping (same pa and prot, any block size) is not
+ * an error: those pages are left as they are and the call returns 0.
+ */
+int vrm_pgt_map(struct vrm_pgt *pgt, uint64_t ia, vrm_pa_t pa, uint64_t size, uint32_t prot);
+
+/*
+ * Make [ia, ia + size) map [pa, pa + size) with prot, whatever was mapped
+ * there: invalid entries are written as by map; a valid entry that differs
+ * is replaced through break-before-make (one TLBI per entry); a block only
+ * partly covered, or whose new pa is not aligned to its size, is split
+ * first (also BBM), the new table reproducing the old mapping.
+ * Errors: -VRM_EPERM kernel table and some valid entry would change;
+ * -VRM_ENOMEM; -VRM_EINVAL.
+ */
+int vrm_pgt_remap(struct vrm_pgt *pgt, uint64_t ia, vrm_pa_t pa, uint64_t size, uint32_t prot);
+
+/*
+ * Change the prot of the valid mappings in [ia, ia + size); holes are
+ * skipped. Permission-only changes are written in place (no BBM); a memory
+ * type change goes through BBM; partly covered blocks are split (BBM).
+ * One TLB flush over the range when some permission was removed.
+ * Errors: -VRM_EPERM kernel table and some entry would change;
+ * -VRM_ENOMEM (split); -VRM_EINVAL.
+ */
+int vrm_pgt_set_prot(struct vrm_pgt *pgt, uint64_t ia, uint64_t size, uint32_t prot);
+
+/*
+ * Unmap [ia, ia + size): invalidate the leaves, then ONE TLB flush over the
+ * range, then free the table pages that became empty (after the flush).
+ * Holes are not an error. A partly covered block is split first (BBM,
+ * its own TLBI). Errors: -VRM_EPERM kernel table and the range holds a
+ * valid entry; -VRM_ENOMEM (split); -VRM_EINVAL.
+ */
+int vrm_pgt_unmap(struct vrm_pgt *pgt, uint64_t ia, uint64_t size);
+
+/*
+ * Translate one address under the lock. On success *pa is the output
+ * address of ia (not rounded), *prot its prot, *level the leaf's level;
+ * any of the out pointers may be NULL.
+ * Errors: -VRM_ENOENT not mapped; -VRM_EINVAL ia outside the input range.
+ */
+int vrm_pgt_lookup(struct vrm_pgt *pgt, uint64_t ia, vrm_pa_t *pa, uint32_t *prot, int *level);
+
+/* ---- The walker: one visitor walk serves map, unmap, protect, lookup. */
+enum vrm_pgt_visit {
+	VRM_PGT_VISIT_LEAF       = 1u << 0, /* block, page or invalid entry */
+	VRM_PGT_VISIT_TABLE_PRE  = 1u << 1, /* table entry, before its children */
+	VRM_PGT_VISIT_TABLE_POST = 1u << 2, /* table entry, after its children */
+};
+
+struct vrm_pgt_visit_ctx {
+	struct vrm_pgt *pgt;
+	uint64_t *ptep;     /* the entry visited */
+	uint64_t old;       /* snapshot of *ptep taken just before the visit */
+	uint64_t addr;      /* first input address the entry maps (aligned) */
+	uint64_t start;     /* the walk's range [start, end) */
+	uint64_t end;
+	int level;
+	void *arg;          /* the visitor's arg */
+};
+
+/* Return 0 to go on, a negative VRM_E* to stop the walk with it. */
+typedef int (*vrm_pgt_visitor_fn)(struct vrm_pgt_visit_ctx *ctx, enum vrm_pgt_visit which);
+
+struct vrm_pgt_visitor {
+	vrm_pgt_visitor_fn fn;
+	void *arg;
+};
+
+/*
+ * Visit every entry that overlaps [start, start + size), in address order,
+ * depth first, under pgt->lock; `flags` selects which visits (VRM_PGT_VISIT_*)
+ * happen. After a leaf visit the entry is read again, and the walk descends
+ * if it is now a table. Visitors given to this public function must not
+ * write descriptors (changes go through map/remap/set_prot/unmap, which
+ * use the same walker internally).
+ * Errors: the first negative visitor result; -VRM_EINVAL bad range.
+ */
+int vrm_pgt_walk(struct vrm_pgt *pgt, uint64_t start, uint64_t size,
+		 const struct vrm_pgt_visitor *visitor, unsigned flags);
+
+/* ---- Lock-free, hardware-like translation. */
+struct vrm_pgt_xlate {
+	vrm_pa_t pa;       /* output address of the input address */
+	uint32_t prot;
+	int level;         /* level of the leaf (or of the faulting entry) */
+	uint64_t desc;     /* the leaf descriptor as read */
+};
+
+/*
+ * Walk as an MMU does: no lock; every descriptor is read exactly once,
+ * single-copy atomically, with acquire order (so the zeroes of a table
+ * published with release are seen). Usable concurrently with writers as
+ * the TLB model's MMU walker and by software walkers (hosted: inside
+ * vrm_pgt_rcu_read_lock, see pgtable_rcu.h). Returns 0 and fills *out, or
+ * -VRM_ENOENT (translation fault; out->level = faulting level),
+ * -VRM_EINVAL (ia outside the input range).
+ */
+int vrm_pgt_hw_walk(const struct vrm_pgt *pgt, uint64_t ia, struct vrm_pgt_xlate *out);
+
+#endif /* VRM_PGTABLE_H */

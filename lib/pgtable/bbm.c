@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Break-before-make (Arm ARM D8.14.1): a valid entry that changes output
+ * address, block size, memory type or shareability must first be made
+ * invalid, the invalidation completed (DSB) and every TLB copy removed
+ * (TLBI, DSB) before the new entry is written; otherwise two TLB entries
+ * for one address may coexist (TLB conflict abort, loss of coherency).
+ * The TLB sequences come from lib/tlb (include/vrm/tlb.h); each one
+ * starts with DSB ISHST, which completes the invalidating write.
+ */
+#include <vrm/tlb.h>
+
+#include "pgt_internal.h"
+
+#if !VRM_FREESTANDING
+#include <vrm/tlb_model.h>
+
+bool vrm_pgt__trace_on;
+
+void vrm_pgt__trace_pte(const uint64_t *ptep)
+{
+	vrm_tlb_trace_note(VRM_TLB_EV_PTE_WRITE, (uint64_t)(uintptr_t)ptep);
+}
+#endif
+
+#if VRM_CHECKED
+void vrm_pgt__check_pte(const struct vrm_pgt *pgt, const uint64_t *ptep,
+			uint64_t old, uint64_t new_desc, int level, uint64_t addr)
+{
+	/* Write-Once-Kernel-Mapping backstop: the operations refuse these
+	 * before writing, so this fires only on a bug in lib/pgtable. */
+	if (pgt_is_kernel(pgt) && (old & 1) && old != new_desc)
+		vrm_check_violation(VRM_COND_WRITE_ONCE_KERNEL_MAPPING, "pgt-kernel-entry-changed",
+				    (uint64_t)(uintptr_t)ptep);
+	(void)level;
+	(void)addr;
+}
+#endif
+
+/* TLBI for one entry; `level` the entry's level (the TTL hint). */
+static void flush_entry(struct vrm_pgt *pgt, uint64_t addr, int level, bool leaf)
+{
+	if (pgt->stage == VRM_PGT_STAGE2)
+		vrm_tlb_flush_s2_ipa(pgt->vmid, addr, leaf ? level : VRM_TLB_LEVEL_ANY);
+	else
+		vrm_tlb_flush_el2_va(addr, leaf);
+}
+
+void pgt_flush_range(struct vrm_pgt *pgt, uint64_t ia, uint64_t size)
+{
+	/* No level hint: one call may have removed leaves of several sizes and
+	 * unlinked tables (walk-cache entries need the non-leaf TLBI forms). */
+	if (pgt->stage == VRM_PGT_STAGE2)
+		vrm_tlb_flush_s2_range(pgt->vmid, ia, size, VRM_TLB_LEVEL_ANY);
+	else
+		vrm_tlb_flush_el2_range(ia, size);
+}
+
+void pgt_bbm(struct vrm_pgt *pgt, uint64_t *ptep, uint64_t old, uint64_t new_desc,
+	     int level, uint64_t addr)
+{
+	/* Break. */
+	pgt_pte_write(pgt, ptep, old, 0, level, addr);
+	/* DSB ISHST; TLBI (any address in a block removes the whole block's
+	 * TLB entry); DSB ISH; ISB, all inside the TLB module's sequence. */
+	flush_entry(pgt, addr, level, !pgt_is_table(old, level));
+	/* Make. */
+	pgt_pte_write(pgt, ptep, 0, new_desc, level, addr);
+}
+
+int pgt_split(struct pgt_op *op, struct vrm_pgt_visit_ctx *ctx)
+{
+	const struct vrm_pgt_mm_ops *mm = op->pgt->mm;
+	int child = ctx->level + 1;
+	uint64_t csize = vrm_pgt_level_size(child);
+	uint64_t attrs = pgt_leaf_attrs(ctx->old);
+	vrm_pa_t oa = vrm_pgt_desc_oa(ctx->old, ctx->level);
+	uint64_t type = child == 3 ? 3 : 1;
+	uint64_t *table = pgt_cache_pop(op);
+	uint64_t i;
+
+	if (!table)
+		return -VRM_ENOMEM; /* unreachable when the plan is right */
+	/* Unpublished table: filled before the release store in pgt_bbm's
+	 * make step publishes it, so a walker sees the full copy or nothing. */
+	for (i = 0; i < PGT_ENTRIES; i++)
+		vrm_write_once_64(&table[i], (oa + i * csize) | attrs | type);
+	pgt_bbm(op->pgt, ctx->ptep, ctx->old,
+		vrm_pgt_desc_table(mm->virt_to_phys(mm->ctx, table)), ctx->level, ctx->addr);
+	return 0;
+}
+
+void pgt_page_release(struct vrm_pgt *pgt, uint64_t *page)
+{
+	const struct vrm_pgt_mm_ops *mm = pgt->mm;
+
+	VRM_CHECK(vrm_check_page_reuse(mm->virt_to_phys(mm->ctx, page)));
+#if !VRM_FREESTANDING
+	if (__atomic_load_n(&vrm_pgt__trace_on, __ATOMIC_RELAXED))
+		vrm_tlb_trace_note(VRM_TLB_EV_PAGE_FREE, mm->virt_to_phys(mm->ctx, page));
+#endif
+	mm->free_page(mm->ctx, page);
+}

@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * map (write-once) and remap (break-before-make), one leaf visitor.
+ * An invalid entry gets the largest leaf that fits (1 GiB / 2 MiB block
+ * when the entry is fully covered and pa is aligned like ia, else a fresh
+ * table to descend into); a valid leaf is left alone when it already maps
+ * the same pa with the same attributes, refused (-EEXIST) by map, and
+ * replaced through BBM (split first if only partly covered or misaligned)
+ * by remap, which a kernel table refuses (-EPERM, Write-Once-Kernel-Mapping).
+ */
+#include "pgt_internal.h"
+
+static int map_visit(struct vrm_pgt_visit_ctx *ctx, enum vrm_pgt_visit which)
+{
+	struct pgt_op *op = ctx->arg;
+	struct vrm_pgt *pgt = op->pgt;
+	int level = ctx->level;
+	uint64_t esize = UINT64_C(1) << pgt_level_shift(level);
+	uint64_t lo = pgt_max(ctx->addr, ctx->start);
+	uint64_t hi = pgt_min(ctx->addr + esize, ctx->end);
+	vrm_pa_t pa = op->pa + (lo - op->ia);
+	bool whole = lo == ctx->addr && hi == ctx->addr + esize && !(pa & (esize - 1));
+	enum vrm_pgt_stage stage = (enum vrm_pgt_stage)pgt->stage;
+	uint64_t want;
+
+	(void)which;
+	if (!(ctx->old & 1)) {
+		if (whole && level >= 1) {
+			/* op->attrs: the prot's attributes, encoded once per call. */
+			if (op->commit)
+				pgt_pte_write(pgt, ctx->ptep, ctx->old,
+					      pa | op->attrs | (level == 3 ? 3u : 1u), level, lo);
+			return 0;
+		}
+		if (!op->commit) {
+			op->need += pgt_fresh_tables(lo, hi, level, op->pa - op->ia);
+			return 0;
+		}
+		return pgt_install_table(op, ctx);
+	}
+	/* A valid leaf (tables are descended by the walker, not visited). */
+	want = vrm_pgt_desc_leaf(stage, pa & ~(esize - 1), level, op->prot);
+	if (vrm_pgt_desc_oa(ctx->old, level) + (lo - ctx->addr) == pa &&
+	    pgt_leaf_attrs(ctx->old) == pgt_leaf_attrs(want))
+		return 0; /* identical: nothing to write */
+	if (!op->replace)
+		return -VRM_EEXIST;
+	if (pgt_is_kernel(pgt))
+		return -VRM_EPERM;
+	if (whole) {
+		if (op->commit)
+			pgt_bbm(pgt, ctx->ptep, ctx->old, want, level, ctx->addr);
+		return 0;
+	}
+	if (!op->commit) {
+		/* Worst case: every child block needs a split too. */
+		op->need += pgt_fresh_tables(lo, hi, level, VRM_PAGE_SIZE);
+		return 0;
+	}
+	return pgt_split(op, ctx);
+}
+
+static int map_common(struct vrm_pgt *pgt, uint64_t ia, vrm_pa_t pa, uint64_t size,
+		      uint32_t prot, bool replace)
+{
+	struct pgt_op op = { .pgt = pgt, .replace = replace, .ia = ia, .size = size,
+			     .pa = pa, .prot = prot };
+
+	if (!pgt_range_ok(pgt, ia, size) || (pa & (VRM_PAGE_SIZE - 1)) ||
+	    pa >= PGT_PA_LIMIT || size > PGT_PA_LIMIT - pa ||
+	    !vrm_pgt_prot_valid((enum vrm_pgt_stage)pgt->stage, prot))
+		return -VRM_EINVAL;
+	op.attrs = pgt_leaf_attrs(vrm_pgt_desc_leaf((enum vrm_pgt_stage)pgt->stage, 0, 3, prot));
+	return pgt_op_run(&op, map_visit, VRM_PGT_VISIT_LEAF);
+}
+
+int vrm_pgt_map(struct vrm_pgt *pgt, uint64_t ia, vrm_pa_t pa, uint64_t size, uint32_t prot)
+{
+	return map_common(pgt, ia, pa, size, prot, false);
+}
+
+int vrm_pgt_remap(struct vrm_pgt *pgt, uint64_t ia, vrm_pa_t pa, uint64_t size, uint32_t prot)
+{
+	return map_common(pgt, ia, pa, size, prot, true);
+}

@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The frame of every mutating operation: plan, allocate, commit, flush,
+ * then free. Because the plan walk validates everything and counts (an
+ * upper bound of) the table pages the commit walk will need, and those
+ * pages are obtained before the commit's first write, an error of any kind
+ * (-EINVAL, -EEXIST, -EPERM, -ENOMEM) leaves the tables byte-for-byte
+ * unchanged and issues no TLB maintenance.
+ */
+#include "pgt_internal.h"
+
+uint64_t pgt_fresh_tables(uint64_t lo, uint64_t hi, int level, uint64_t delta)
+{
+	int child = level + 1;
+	uint64_t csize = vrm_pgt_level_size(child);
+	uint64_t n = 1, a, e;
+
+	if (child == 3)
+		return 1;
+	for (a = lo; a < hi; a = e) {
+		e = pgt_min(hi, (a & ~(csize - 1)) + csize);
+		/* A child entry fully covered, with pa aligned like ia: a block. */
+		if (child >= 1 && e - a == csize && ((a + delta) & (csize - 1)) == 0)
+			continue;
+		n += pgt_fresh_tables(a, e, child, delta);
+	}
+	return n;
+}
+
+uint64_t *pgt_cache_pop(struct pgt_op *op)
+{
+	uint64_t *page = op->cache;
+
+	if (page) {
+		/* Unpublished: plain stores are private to this CPU. */
+		op->cache = (uint64_t *)(uintptr_t)page[0];
+		page[0] = 0;
+	}
+	return page;
+}
+
+void pgt_defer_free(struct pgt_op *op, uint64_t *table)
+{
+	/* The link is page aligned: bit 0 clear, an invalid descriptor to any
+	 * walker still inside this (empty) table until the flush. */
+	vrm_write_once_64(table, (uint64_t)(uintptr_t)op->dead);
+	op->dead = table;
+}
+
+int pgt_install_table(struct pgt_op *op, struct vrm_pgt_visit_ctx *ctx)
+{
+	const struct vrm_pgt_mm_ops *mm = op->pgt->mm;
+	uint64_t *table = pgt_cache_pop(op);
+
+	if (!table)
+		return -VRM_ENOMEM; /* unreachable when the plan is right */
+	/* The allocator zeroed it; pgt_pte_write publishes with release. */
+	pgt_pte_write(op->pgt, ctx->ptep, ctx->old,
+		      vrm_pgt_desc_table(mm->virt_to_phys(mm->ctx, table)),
+		      ctx->level, ctx->addr);
+	return 0;
+}
+
+static int cache_fill(struct pgt_op *op)
+{
+	const struct vrm_pgt_mm_ops *mm = op->pgt->mm;
+	uint64_t i;
+
+	for (i = 0; i < op->need; i++) {
+		uint64_t *page = mm->zalloc_page(mm->ctx);
+
+		if (!page)
+			return -VRM_ENOMEM;
+		page[0] = (uint64_t)(uintptr_t)op->cache;
+		op->cache = page;
+	}
+	return 0;
+}
+
+static void cache_drain(struct pgt_op *op)
+{
+	const struct vrm_pgt_mm_ops *mm = op->pgt->mm;
+	uint64_t *page;
+
+	/* Never published: no walker can hold them, no flush needed. */
+	while ((page = pgt_cache_pop(op)) != NULL)
+		mm->free_page(mm->ctx, page);
+}
+
+int pgt_op_run(struct pgt_op *op, vrm_pgt_visitor_fn fn, unsigned flags)
+{
+	uint64_t *page;
+	int ret;
+
+	vrm_ticket_lock(&op->pgt->lock);
+	op->commit = false;
+	ret = pgt_walk_locked(op->pgt, op->ia, op->ia + op->size, fn, op, flags);
+	if (!ret)
+		ret = cache_fill(op);
+	if (!ret) {
+		op->commit = true;
+		ret = pgt_walk_locked(op->pgt, op->ia, op->ia + op->size, fn, op, flags);
+		if (op->flush)
+			pgt_flush_range(op->pgt, op->ia, op->size);
+		/* Sequential-TLB-Invalidation: only now, after the flush's
+		 * DSB, may unlinked table pages be reused. */
+		while ((page = op->dead) != NULL) {
+			op->dead = (uint64_t *)(uintptr_t)vrm_read_once_64(page);
+			pgt_page_release(op->pgt, page);
+		}
+	}
+	cache_drain(op);
+	vrm_ticket_unlock(&op->pgt->lock);
+	return ret;
+}

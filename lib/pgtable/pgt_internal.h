@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Internal to lib/pgtable: the one descriptor-write function, the walker
+ * every operation shares, and the plan/commit operation frame.
+ */
+#ifndef VRM_PGT_INTERNAL_H
+#define VRM_PGT_INTERNAL_H
+
+#include <vrm/barrier.h>
+#include <vrm/check.h>
+#include <vrm/pgtable.h>
+
+#define PGT_ENTRIES 512u
+#define PGT_OA_MASK UINT64_C(0x0000fffffffff000) /* OA[47:12] */
+#define PGT_TYPE_MASK UINT64_C(3)
+#define PGT_PA_LIMIT (UINT64_C(1) << 48)
+
+static inline unsigned pgt_level_shift(int level)
+{
+	return 12u + 9u * (unsigned)(3 - level);
+}
+
+static inline uint64_t pgt_min(uint64_t a, uint64_t b) { return a < b ? a : b; }
+static inline uint64_t pgt_max(uint64_t a, uint64_t b) { return a > b ? a : b; }
+
+static inline bool pgt_is_table(uint64_t desc, int level)
+{
+	return level < 3 && (desc & PGT_TYPE_MASK) == 3;
+}
+
+static inline bool pgt_is_kernel(const struct vrm_pgt *pgt)
+{
+	return (pgt->flags & VRM_PGT_KERNEL) != 0;
+}
+
+#if !VRM_FREESTANDING
+/* Hosted: PTE-write notes into the TLB trace, on only while a test asks
+ * (vrm_pgt_trace_ptes in pgtable_rcu.h), so benchmarks pay one branch. */
+extern bool vrm_pgt__trace_on;
+void vrm_pgt__trace_pte(const uint64_t *ptep);
+#endif
+
+#if VRM_CHECKED
+void vrm_pgt__check_pte(const struct vrm_pgt *pgt, const uint64_t *ptep,
+			uint64_t old, uint64_t new_desc, int level, uint64_t addr);
+#endif
+
+/*
+ * THE descriptor write: every entry libvrm changes goes through here (the
+ * checker's and the trace's hook point). A table descriptor is stored with
+ * release order so the zeroes (or the split's entries) written into the
+ * new table are visible to any walker that sees the descriptor
+ * (Transactional-Page-Table); a leaf or an invalidation only needs to be
+ * single-copy atomic, so that a walker never reads a torn descriptor.
+ */
+static inline void pgt_pte_write(const struct vrm_pgt *pgt, uint64_t *ptep, uint64_t old,
+				 uint64_t new_desc, int level, uint64_t addr)
+{
+	VRM_CHECK(vrm_pgt__check_pte(pgt, ptep, old, new_desc, level, addr));
+#if !VRM_FREESTANDING
+	if (__builtin_expect(__atomic_load_n(&vrm_pgt__trace_on, __ATOMIC_RELAXED), 0))
+		vrm_pgt__trace_pte(ptep);
+#endif
+	(void)pgt;
+	(void)old;
+	(void)addr;
+	if (pgt_is_table(new_desc, level))
+		vrm_store_release_64(ptep, new_desc);
+	else
+		vrm_write_once_64(ptep, new_desc);
+}
+
+/* The shared walker (walk.c), caller holds pgt->lock. */
+int pgt_walk_locked(struct vrm_pgt *pgt, uint64_t start, uint64_t end,
+		    vrm_pgt_visitor_fn fn, void *arg, unsigned flags);
+/* [ia, ia + size) inside the input range, aligned, non-empty, no wrap. */
+bool pgt_range_ok(const struct vrm_pgt *pgt, uint64_t ia, uint64_t size);
+
+/*
+ * One mutating operation. The same visitor runs twice under the lock:
+ * plan (commit false: validate, count the table pages needed, write
+ * nothing) and commit (write, taking pages from `cache`). Pages are chained
+ * through their first word while unpublished (cache) and while awaiting
+ * the flush (dead; see pgtable.h for why that is safe for walkers).
+ */
+struct pgt_op {
+	struct vrm_pgt *pgt;
+	bool commit;
+	bool replace;        /* remap: valid entries may be replaced */
+	bool flush;          /* commit: a batched flush over the range is due */
+	uint64_t need;       /* plan: upper bound of table pages needed */
+	uint64_t *cache;     /* pre-allocated zeroed pages */
+	uint64_t *dead;      /* unlinked table pages, freed after the flush */
+	uint64_t ia, size;
+	vrm_pa_t pa;
+	uint32_t prot;
+	uint64_t attrs;      /* map/remap: leaf attributes of prot */
+};
+
+/* Run plan, allocate, commit; then the batched flush if op->flush and
+ * the deferred frees (op.c). Takes and releases pgt->lock. */
+int pgt_op_run(struct pgt_op *op, vrm_pgt_visitor_fn fn, unsigned flags);
+/* Table pages to map [lo, hi) below an invalid entry at `level` (one table
+ * at level + 1 and what it needs); delta = pa - ia decides block use. */
+uint64_t pgt_fresh_tables(uint64_t lo, uint64_t hi, int level, uint64_t delta);
+/* Take a pre-allocated zeroed page; NULL only on a planning bug. */
+uint64_t *pgt_cache_pop(struct pgt_op *op);
+/* Queue an unlinked table page for after the flush. */
+void pgt_defer_free(struct pgt_op *op, uint64_t *table);
+/* Link a fresh zeroed table at *ptep (was invalid). */
+int pgt_install_table(struct pgt_op *op, struct vrm_pgt_visit_ctx *ctx);
+
+/* bbm.c: break-before-make of one entry: invalid, DSB, TLBI, DSB, new. */
+void pgt_bbm(struct vrm_pgt *pgt, uint64_t *ptep, uint64_t old, uint64_t new_desc,
+	     int level, uint64_t addr);
+/* Replace the block at ctx->ptep by a table reproducing it (BBM). */
+int pgt_split(struct pgt_op *op, struct vrm_pgt_visit_ctx *ctx);
+/* The one batched flush of an operation over [ia, ia + size). */
+void pgt_flush_range(struct vrm_pgt *pgt, uint64_t ia, uint64_t size);
+/* Hand a page back to mm (checker/trace note first). */
+void pgt_page_release(struct vrm_pgt *pgt, uint64_t *page);
+
+/* Leaf attributes without output address and type bits, for comparing. */
+static inline uint64_t pgt_leaf_attrs(uint64_t desc)
+{
+	return desc & ~(PGT_OA_MASK | PGT_TYPE_MASK);
+}
+
+#endif /* VRM_PGT_INTERNAL_H */

@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * unmap: invalidate the leaves, ONE batched flush over the range, and
+ * only after it the table pages that became empty go back to the
+ * allocator (Sequential-TLB-Invalidation: an MMU may still walk an
+ * unlinked table until the TLBI that removes its walk-cache entry has
+ * completed). Kernel tables refuse any valid entry (-EPERM).
+ */
+#include "pgt_internal.h"
+
+static bool table_empty(const uint64_t *table)
+{
+	unsigned i;
+
+	for (i = 0; i < PGT_ENTRIES; i++)
+		if (vrm_read_once_64(&table[i]) & 1)
+			return false;
+	return true;
+}
+
+static int unmap_visit(struct vrm_pgt_visit_ctx *ctx, enum vrm_pgt_visit which)
+{
+	struct pgt_op *op = ctx->arg;
+	struct vrm_pgt *pgt = op->pgt;
+	const struct vrm_pgt_mm_ops *mm = pgt->mm;
+	uint64_t esize = UINT64_C(1) << pgt_level_shift(ctx->level);
+	bool covered = ctx->addr >= ctx->start && ctx->addr + esize <= ctx->end;
+	uint64_t *child;
+
+	if (which == VRM_PGT_VISIT_TABLE_POST) {
+		if (!op->commit || pgt_is_kernel(pgt))
+			return 0;
+		child = mm->phys_to_virt(mm->ctx, vrm_pgt_desc_oa(ctx->old, ctx->level));
+		/* Fully covered: every child was invalidated or unlinked. */
+		if (!covered && !table_empty(child))
+			return 0;
+		pgt_pte_write(pgt, ctx->ptep, ctx->old, 0, ctx->level, ctx->addr);
+		pgt_defer_free(op, child);
+		op->flush = true; /* walk caches may hold the table entry */
+		return 0;
+	}
+	if (!(ctx->old & 1))
+		return 0; /* hole */
+	if (pgt_is_kernel(pgt))
+		return -VRM_EPERM;
+	if (!covered) {
+		if (!op->commit)
+			op->need += pgt_fresh_tables(pgt_max(ctx->addr, ctx->start),
+						     pgt_min(ctx->addr + esize, ctx->end),
+						     ctx->level, 0);
+		return op->commit ? pgt_split(op, ctx) : 0;
+	}
+	if (op->commit) {
+		pgt_pte_write(pgt, ctx->ptep, ctx->old, 0, ctx->level, ctx->addr);
+		op->flush = true;
+	}
+	return 0;
+}
+
+int vrm_pgt_unmap(struct vrm_pgt *pgt, uint64_t ia, uint64_t size)
+{
+	struct pgt_op op = { .pgt = pgt, .ia = ia, .size = size };
+
+	if (!pgt_range_ok(pgt, ia, size))
+		return -VRM_EINVAL;
+	return pgt_op_run(&op, unmap_visit, VRM_PGT_VISIT_LEAF | VRM_PGT_VISIT_TABLE_POST);
+}
