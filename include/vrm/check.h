@@ -97,6 +97,9 @@ uint64_t vrm_check_count(enum vrm_cond cond);
 uint64_t vrm_check_total(void);
 /* Zero the counters and forget all tracked state (guards, pending flushes). */
 void vrm_check_reset(void);
+/* Broken entries the pending-invalidation table had no room for (they go
+ * unchecked, which is reported here rather than as a violation). */
+uint64_t vrm_check_untracked(void);
 
 /* Record a violation (used by the rules; callers may plant their own). */
 void vrm_check_violation(enum vrm_cond cond, const char *rule, uint64_t addr);
@@ -110,19 +113,16 @@ void vrm_check_violation(enum vrm_cond cond, const char *rule, uint64_t addr);
  * returns -VRM_EINVAL if it is too small for one of each.
  */
 #define VRM_CHECK_DEFAULT_GUARDS 64
-#define VRM_CHECK_DEFAULT_PENDING 256
+#define VRM_CHECK_DEFAULT_PENDING 1024
 int vrm_check_init(void *mem, size_t size);
 
 /* A translation regime as the checker sees it. */
 struct vrm_check_table {
-	bool kernel;                 /* EL2 stage-1 (write-once) vs stage-2 */
+	bool kernel;                 /* write-once for life (implies el2) */
+	bool el2;                    /* EL2 stage-1 (TLBI by VA) vs stage-2 (by VMID/IPA) */
 	uint16_t vmid;               /* stage-2 VMID (TLBI matching) */
-	uint32_t principal;          /* owner of the stage-2 (pool principal id) */
+	uint32_t principal;          /* owner of the stage-2 (pool principal id); 0: unchecked */
 	const void *lock;            /* vrm_ticket_t guarding writes, or NULL */
-	/* Page-table memory is reached through these (pa of a table page or
-	 * of the page a leaf maps -> readable address); NULL: identity. */
-	void *(*pa_to_va)(void *ctx, vrm_pa_t pa);
-	void *ctx;
 };
 
 /* DRF-Kernel: declare [obj, obj+size) guarded by `lock` (a vrm_ticket_t). */

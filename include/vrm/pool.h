@@ -250,4 +250,14 @@ void vrm_pool_scrub_page(void *va);
  */
 int vrm_pool_check_invariants(struct vrm_pool *pool);
 
+/*
+ * The checker's owner query (vrm_check_set_owner_query(vrm_pool_may_map,
+ * pool)): true when `principal` owns or borrows `pa`, which is what its
+ * stage-2 may map (Memory-Isolation); *is_hyp tells the hypervisor owns it.
+ * Addresses outside the pool (MMIO) are not the pool's to judge: true.
+ * Lock-free (one single-copy-atomic read of the page's word): callable
+ * from inside the pool's own stage-2 callbacks.
+ */
+bool vrm_pool_may_map(void *pool, vrm_pa_t pa, uint32_t principal, bool *is_hyp);
+
 #endif /* VRM_POOL_H */

@@ -28,6 +28,16 @@ static bool same_translation(uint64_t a, uint64_t b, uint32_t level)
 	return (a & DESC_OA_MASK) == (b & DESC_OA_MASK) && is_table(a, level) == is_table(b, level);
 }
 
+static bool is_el2(const struct vrm_check_table *t)
+{
+	return t->el2 || t->kernel;
+}
+
+static bool same_regime(const struct check_pending *p, const struct vrm_check_table *t)
+{
+	return p->el2 == is_el2(t) && (is_el2(t) || p->vmid == t->vmid);
+}
+
 static struct check_pending *pending_find(const struct vrm_check_table *t, uint64_t addr,
 					  uint64_t size)
 {
@@ -36,8 +46,7 @@ static struct check_pending *pending_find(const struct vrm_check_table *t, uint6
 	for (size_t i = 0; i < s->npending; i++) {
 		struct check_pending *p = &s->pending[i];
 
-		if (p->state == PENDING_FREE || p->kernel != t->kernel ||
-		    (!t->kernel && p->vmid != t->vmid))
+		if (p->state == PENDING_FREE || !same_regime(p, t))
 			continue;
 		if (addr < p->addr + p->size && p->addr < addr + size)
 			return p;
@@ -50,21 +59,35 @@ static void pending_open(const struct vrm_check_table *t, uint64_t old, uint32_t
 {
 	struct check_state *s = &vrm_check_state;
 	uint64_t size = level_size(level);
+	uint64_t base = addr & ~(size - 1), pa = old & DESC_OA_MASK;
+	struct check_pending *free_slot = NULL;
 
 	for (size_t i = 0; i < s->npending; i++) {
 		struct check_pending *p = &s->pending[i];
 
-		if (p->state != PENDING_FREE)
+		if (p->state == PENDING_FREE) {
+			if (!free_slot)
+				free_slot = p;
 			continue;
-		*p = (struct check_pending){
-			.addr = addr & ~(size - 1), .size = size, .pa = old & DESC_OA_MASK,
-			.vmid = t->vmid, .kernel = t->kernel, .state = PENDING_INVALIDATED,
+		}
+		/* An unmap of a run breaks contiguous entries one by one:
+		 * grow the neighbour rather than take a slot per page. */
+		if (p->state == PENDING_INVALIDATED && same_regime(p, t) &&
+		    p->addr + p->size == base && p->pa + p->size == pa) {
+			p->size += size;
+			return;
+		}
+	}
+	if (free_slot) {
+		*free_slot = (struct check_pending){
+			.addr = base, .size = size, .pa = pa,
+			.vmid = t->vmid, .el2 = is_el2(t), .state = PENDING_INVALIDATED,
 		};
 		return;
 	}
-	/* Table full: say so rather than silently missing a stale TLB entry. */
-	check_violation_locked(VRM_COND_SEQUENTIAL_TLB_INVALIDATION,
-			       "checker pending-invalidation table full (vrm_check_init)", addr, 0);
+	/* Full: this entry goes unchecked; counted, not called a violation
+	 * of the caller (vrm_check_init() gives the checker more room). */
+	s->untracked++;
 }
 
 static void check_isolation(const struct vrm_check_table *t, uint64_t desc, uint32_t level)
@@ -73,7 +96,7 @@ static void check_isolation(const struct vrm_check_table *t, uint64_t desc, uint
 	vrm_pa_t pa = desc & DESC_OA_MASK;
 	uint64_t size = level_size(level);
 
-	if (!s->owner_query || t->kernel || is_table(desc, level))
+	if (!s->owner_query || t->kernel || t->principal == 0 || is_table(desc, level))
 		return;
 	for (uint64_t off = 0; off < size; off += VRM_PAGE_SIZE) {
 		bool is_hyp = false;

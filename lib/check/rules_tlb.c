@@ -21,15 +21,15 @@ static bool tlbi_covers(const struct check_pending *p, enum vrm_check_tlbi_kind 
 {
 	switch (kind) {
 	case VRM_TLBI_S2_IPA:
-		return !p->kernel && p->vmid == vmid && overlaps(p, addr, size);
+		return !p->el2 && p->vmid == vmid && overlaps(p, addr, size);
 	case VRM_TLBI_VMID:
-		return !p->kernel && p->vmid == vmid;
+		return !p->el2 && p->vmid == vmid;
 	case VRM_TLBI_ALL_EL1:
-		return !p->kernel;
+		return !p->el2;
 	case VRM_TLBI_EL2_VA:
-		return p->kernel && overlaps(p, addr, size);
+		return p->el2 && overlaps(p, addr, size);
 	case VRM_TLBI_ALL_EL2:
-		return p->kernel;
+		return p->el2;
 	}
 	return false;
 }

@@ -18,8 +18,9 @@ uint32_t check_cpu_id(void)
 	return vrm_env_cpu_id() % VRM_MAX_CPUS;
 }
 
-/* Re-entrant for the holding CPU: a report callback or a rule may call
- * back into the checker while it holds the lock. */
+/* Re-entrant for the holding CPU: a rule may report, and the report
+ * callback may take a vrm_ticket (a console lock), whose hooks come back
+ * here on the same CPU. */
 static bool check_lock_held_by_me(void)
 {
 	return __atomic_load_n(&vrm_check_state.lock_owner, __ATOMIC_RELAXED) == check_cpu_id() + 1;
@@ -27,6 +28,10 @@ static bool check_lock_held_by_me(void)
 
 void check_lock(void)
 {
+	if (check_lock_held_by_me()) {
+		vrm_check_state.lock_depth++;
+		return;
+	}
 	while (__atomic_exchange_n(&vrm_check_state.lock_word, 1, __ATOMIC_ACQUIRE))
 		while (__atomic_load_n(&vrm_check_state.lock_word, __ATOMIC_RELAXED))
 			;
@@ -35,6 +40,10 @@ void check_lock(void)
 
 void check_unlock(void)
 {
+	if (vrm_check_state.lock_depth) {
+		vrm_check_state.lock_depth--;
+		return;
+	}
 	__atomic_store_n(&vrm_check_state.lock_owner, 0, __ATOMIC_RELAXED);
 	__atomic_store_n(&vrm_check_state.lock_word, 0, __ATOMIC_RELEASE);
 }
@@ -73,13 +82,9 @@ void check_violation_locked(enum vrm_cond cond, const char *rule, uint64_t addr,
 
 void vrm_check_violation(enum vrm_cond cond, const char *rule, uint64_t addr)
 {
-	bool nested = check_lock_held_by_me();
-
-	if (!nested)
-		check_lock();
+	check_lock();
 	check_violation_locked(cond, rule, addr, 0);
-	if (!nested)
-		check_unlock();
+	check_unlock();
 }
 
 int vrm_check_init(void *mem, size_t size)
@@ -117,7 +122,13 @@ void vrm_check_state_reset(void)
 	for (size_t i = 0; i < CHECK_RING; i++)
 		s->ring[i] = (struct vrm_check_event){ 0 };
 	s->seq = 0;
+	s->untracked = 0;
 	check_unlock();
+}
+
+uint64_t vrm_check_untracked(void)
+{
+	return __atomic_load_n(&vrm_check_state.untracked, __ATOMIC_RELAXED);
 }
 
 void vrm_check_set_owner_query(vrm_check_owner_fn fn, void *ctx)

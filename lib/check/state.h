@@ -28,7 +28,7 @@ struct check_pending {
 	uint64_t addr, size;   /* input-address range the old entry covered */
 	vrm_pa_t pa;           /* output range [pa, pa + size) */
 	uint16_t vmid;
-	uint8_t kernel;
+	uint8_t el2;           /* EL2 stage-1 regime, else stage-2 of vmid */
 	uint8_t state;         /* enum pending_state */
 	uint32_t tlbi_cpu;
 };
@@ -41,6 +41,7 @@ struct check_cpu {
 struct check_state {
 	uint32_t lock_word;
 	uint32_t lock_owner;       /* cpu + 1 */
+	uint32_t lock_depth;       /* re-entries by the owner */
 	uint32_t seq;
 	struct vrm_check_event ring[CHECK_RING];
 	struct check_guard *guards;
@@ -48,6 +49,7 @@ struct check_state {
 	struct check_pending *pending;
 	size_t npending;
 	struct check_cpu cpu[VRM_MAX_CPUS];
+	uint64_t untracked;        /* pending entries dropped: table full */
 	vrm_check_owner_fn owner_query;
 	void *owner_ctx;
 };

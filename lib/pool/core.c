@@ -82,6 +82,7 @@ static uint64_t apply(uint64_t w, enum pool_op op, vrm_principal_t p, uint32_t a
 
 	switch (op) {
 	case OP_GIVE:
+	case OP_UNGIVE:
 		return w_make(p, VRM_PRINCIPAL_NONE, 0, VRM_POOL_OWNED, arg);
 	case OP_SHARE:
 		return w_make(W_OWNER(w), p, count + 1, VRM_POOL_SHARED_OWNED, flags);
@@ -110,6 +111,22 @@ void pool_transition(struct vrm_pool *pool, uint64_t idx, uint64_t n,
 		w = apply(pool_word(pool, i), op, p, arg);
 		vrm_write_once_64((volatile uint64_t *)&pool->meta[i].word, w);
 	}
+#if VRM_CHECKED
+	/* Sequential-TLB-Invalidation: a page changing hands must no longer be
+	 * reachable through a giver's entry whose TLBI + DSB is incomplete.
+	 * Memory-Isolation: what reaches the host from elsewhere is scrubbed. */
+	if ((op == OP_GIVE || op == OP_UNGIVE) && W_OWNER(old) != p) {
+		for (i = idx; i < idx + n; i++) {
+			vrm_check_owner_change(pool_pa(pool, i), W_OWNER(old), p);
+			/* An undone give hands back the giver's own data. */
+			if (op == OP_GIVE && p == VRM_PRINCIPAL_HOST &&
+			    W_OWNER(old) != VRM_PRINCIPAL_NONE &&
+			    pool->ops.pa_to_va != NULL)
+				vrm_check_page_scrubbed(pool_pa(pool, i),
+							pool->ops.pa_to_va(pool->ops.ctx, pool_pa(pool, i)));
+		}
+	}
+#endif
 	if (pool->on_transition != NULL && op != OP_SET_FLAGS && op != OP_CLEAR_FLAGS)
 		pool->on_transition(pool->on_transition_arg, pool_pa(pool, idx), n,
 				    W_OWNER(old), W_OWNER(w), W_BORROWER(w), W_STATE(w));

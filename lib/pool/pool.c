@@ -78,6 +78,20 @@ int vrm_pool_owner(const struct vrm_pool *pool, vrm_pa_t pa, vrm_principal_t *ow
 	return 0;
 }
 
+bool vrm_pool_may_map(void *arg, vrm_pa_t pa, uint32_t principal, bool *is_hyp)
+{
+	const struct vrm_pool *pool = arg;
+	uint64_t idx, w;
+
+	*is_hyp = false;
+	if (pool_range(pool, pa & ~(VRM_PAGE_SIZE - 1), 1, &idx) != 0)
+		return true;
+	w = pool_word(pool, idx);
+	*is_hyp = W_OWNER(w) == VRM_PRINCIPAL_HYP;
+	return W_OWNER(w) == principal ||
+	       (W_STATE(w) == VRM_POOL_SHARED_OWNED && W_BORROWER(w) == principal);
+}
+
 static enum vrm_pool_state view(uint64_t w, vrm_principal_t who)
 {
 	if (W_OWNER(w) == who)

@@ -395,6 +395,41 @@ START_TEST(init_rejects_unusable_memory_and_accepts_a_buffer)
 }
 END_TEST
 
+START_TEST(full_pending_table_counts_untracked_not_a_violation)
+{
+	static uint64_t mem[32]; /* room for 1 guard and 4 pending entries */
+	uint64_t e[5] = { 0 };
+
+	ck_assert_int_eq(vrm_check_init(mem, sizeof(mem)), 0);
+	vrm_ticket_lock(&tbl_lock);
+	for (int i = 0; i < 5; i++) /* far apart: no coalescing */
+		vrm_check_pte_write(&s2, &e[i], PAGE_DESC(0x100000 * (i + 1)), 0, 3,
+				    0x10000000 * (uint64_t)(i + 1));
+	vrm_dsb_ishst();
+	vrm_ticket_unlock(&tbl_lock);
+	ck_assert_uint_eq(vrm_check_untracked(), 1);
+	ck_assert_uint_eq(vrm_check_total(), 0);
+}
+END_TEST
+
+START_TEST(unmap_of_a_contiguous_run_takes_one_pending_slot)
+{
+	static uint64_t mem[32];
+	uint64_t e[64] = { 0 };
+
+	ck_assert_int_eq(vrm_check_init(mem, sizeof(mem)), 0);
+	vrm_ticket_lock(&tbl_lock);
+	for (int i = 0; i < 64; i++)
+		vrm_check_pte_write(&s2, &e[i], PAGE_DESC(0x100000 + 0x1000 * i), 0, 3,
+				    0x40000000 + 0x1000 * (uint64_t)i);
+	vrm_dsb_ishst();
+	vrm_ticket_unlock(&tbl_lock);
+	ck_assert_uint_eq(vrm_check_untracked(), 0);
+	vrm_check_page_reuse(0x100000 + 0x1000 * 63); /* last page still tracked */
+	ONLY(VRM_COND_SEQUENTIAL_TLB_INVALIDATION, 1);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("check");
@@ -431,6 +466,8 @@ int main(void)
 	tcase_add_test(tc, mi_unscrubbed_reclaim_is_reported_and_scrubbed_is_silent);
 	tcase_add_test(tc, mi_owned_page_mapped_is_silent);
 	tcase_add_test(tc, init_rejects_unusable_memory_and_accepts_a_buffer);
+	tcase_add_test(tc, full_pending_table_counts_untracked_not_a_violation);
+	tcase_add_test(tc, unmap_of_a_contiguous_run_takes_one_pending_slot);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_ENV);
