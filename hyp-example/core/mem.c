@@ -205,6 +205,8 @@ int mem_init(void)
 	/* Every page starts as the host's; the core takes its image (allocated)
 	 * and its heap (free, for the hyp allocator). */
 	ret = vrm_pool_init(&hyp_pool, RAM_BASE, RAM_PAGES, pool_meta, HYP_MAX_VMS, &pool_ops);
+	/* Checked builds: every stage-2 write is judged against the pool. */
+	VRM_CHECK(vrm_check_set_owner_query(vrm_pool_may_map, &hyp_pool));
 	if (!ret)
 		ret = vrm_pool_boot_assign(&hyp_pool, heap, (hyp_end - heap) >> VRM_PAGE_SHIFT,
 					   VRM_PRINCIPAL_HYP);
@@ -232,6 +234,8 @@ int mem_init(void)
 
 	/* Host stage 2: identity of what the host owns. */
 	ret = vrm_pgt_init(&mem_host_pgt, &s2, &mem_mm_ops);
+	if (!ret)
+		vrm_pgt_set_principal(&mem_host_pgt, VRM_PRINCIPAL_HOST);
 	if (!ret)
 		ret = vrm_pgt_map(&mem_host_pgt, RAM_BASE, RAM_BASE, hyp_img - RAM_BASE,
 				  VRM_PGT_PROT_RWX | VRM_PGT_PROT_NORMAL);

@@ -25,7 +25,7 @@ uint64_t mem_host_vttbr(void);
 uint64_t mem_host_ram_start(void);
 bool mem_in_ram(uint64_t pa, uint64_t npages);
 
-int mem_vm_init(struct vrm_pgt *pgt, uint16_t vmid);
+int mem_vm_init(struct vrm_pgt *pgt, uint16_t vmid, uint32_t slot);
 int mem_donate(uint32_t slot, struct vrm_pgt *pgt, uint64_t pa, uint64_t ipa, uint64_t n);
 int mem_share(uint32_t slot, struct vrm_pgt *pgt, uint64_t pa, uint64_t ipa);
 int mem_unshare(uint32_t slot, struct vrm_pgt *pgt, uint64_t pa, uint64_t ipa);

@@ -8,12 +8,18 @@
 
 #include "mem_internal.h"
 
-int mem_vm_init(struct vrm_pgt *pgt, uint16_t vmid)
+int mem_vm_init(struct vrm_pgt *pgt, uint16_t vmid, uint32_t slot)
 {
+	/* The principal lets a checked build verify every page this table
+	 * maps is owned or borrowed by the VM (Memory-Isolation). */
 	struct vrm_pgt_config s2 = { VRM_PGT_STAGE2, S2_IA_BITS, -1, vmid, 0 };
 	int ret = mem_topup();
 
-	return ret ? ret : vrm_pgt_init(pgt, &s2, &mem_mm_ops);
+	if (!ret)
+		ret = vrm_pgt_init(pgt, &s2, &mem_mm_ops);
+	if (!ret)
+		vrm_pgt_set_principal(pgt, VRM_PRINCIPAL_VM(slot));
+	return ret;
 }
 
 /*

@@ -48,7 +48,7 @@ int64_t vm_create(void)
 	HYP_ASSERT_HELD(&vm->lock);
 	ret = vmid_alloc(&vmid);
 	if (!ret) {
-		ret = mem_vm_init(&vm->pgt, vmid);
+		ret = mem_vm_init(&vm->pgt, vmid, vm->slot);
 		if (ret)
 			vmid_free(vmid);
 	}

@@ -105,6 +105,7 @@ struct vrm_pgt {
 	uint8_t ia_bits;
 	uint8_t flags;
 	uint16_t vmid;
+	uint32_t principal;  /* see vrm_pgt_set_principal(); 0 after init */
 	uint64_t *root;      /* root table (va); fixed for the table's life */
 	vrm_pa_t root_pa;    /* for VTTBR_EL2 / TTBR0_EL2 */
 	const struct vrm_pgt_mm_ops *mm;
@@ -173,6 +174,15 @@ uint32_t vrm_pgt_desc_prot(enum vrm_pgt_stage stage, uint64_t desc);
  */
 int vrm_pgt_init(struct vrm_pgt *pgt, const struct vrm_pgt_config *cfg,
 		 const struct vrm_pgt_mm_ops *mm);
+
+/*
+ * Checked builds: name the pool principal (vrm/pool.h) whose memory this
+ * stage-2 maps, so the checker can ask, for every page a write maps,
+ * whether that principal owns or borrows it (Memory-Isolation). Call once
+ * after vrm_pgt_init(), before the first map. 0 (the default): unchecked.
+ * Other builds store it and nothing reads it.
+ */
+void vrm_pgt_set_principal(struct vrm_pgt *pgt, uint32_t principal);
 
 /*
  * Hand every table page (root included) back to mm->free_page. Leaves'

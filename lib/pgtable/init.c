@@ -29,6 +29,7 @@ int vrm_pgt_init(struct vrm_pgt *pgt, const struct vrm_pgt_config *cfg,
 	pgt->ia_bits = (uint8_t)cfg->ia_bits;
 	pgt->flags = (uint8_t)cfg->flags;
 	pgt->vmid = cfg->vmid;
+	pgt->principal = 0;
 	pgt->root = root;
 	pgt->root_pa = mm->virt_to_phys(mm->ctx, root);
 	pgt->mm = mm;
@@ -65,4 +66,9 @@ uint64_t vrm_pgt_vtcr(const struct vrm_pgt *pgt)
 
 	return t0sz | (sl0 << 6) | (UINT64_C(1) << 8) /* IRGN0 WBWA */ |
 	       (UINT64_C(1) << 10) /* ORGN0 WBWA */ | (UINT64_C(3) << 12) /* SH0 IS */;
+}
+
+void vrm_pgt_set_principal(struct vrm_pgt *pgt, uint32_t principal)
+{
+	pgt->principal = principal;
 }

@@ -10,6 +10,31 @@
  */
 #include "pgt_internal.h"
 
+/*
+ * From an invalid entry wholly covered with pa aligned to its size: it and
+ * the invalid entries after it in the same table and range (each also
+ * wholly covered, pa aligned alike) get leaves, in one visit, stopping at
+ * the first valid entry (the walker visits it next, so plan still checks
+ * every entry before commit writes any). Write-once: each slot is read
+ * just before its write and written only if invalid.
+ */
+static int map_run(const struct pgt_op *op, const struct vrm_pgt_visit_ctx *ctx, vrm_pa_t pa)
+{
+	unsigned shift = pgt_level_shift(ctx->level);
+	uint64_t room = pgt_run_room(ctx), n, old;
+	uint64_t desc = pa | op->attrs | (ctx->level == 3 ? 3u : 1u);
+
+	for (n = 0; n < room; n++) {
+		old = vrm_read_once_64(&ctx->ptep[n]);
+		if (old & 1)
+			break;
+		if (op->commit)
+			pgt_pte_write(op->pgt, &ctx->ptep[n], old, desc + (n << shift),
+				      ctx->level, ctx->addr + (n << shift));
+	}
+	return (int)n;
+}
+
 static int map_visit(struct vrm_pgt_visit_ctx *ctx, enum vrm_pgt_visit which)
 {
 	struct pgt_op *op = ctx->arg;
@@ -25,13 +50,8 @@ static int map_visit(struct vrm_pgt_visit_ctx *ctx, enum vrm_pgt_visit which)
 
 	(void)which;
 	if (!(ctx->old & 1)) {
-		if (whole && level >= 1) {
-			/* op->attrs: the prot's attributes, encoded once per call. */
-			if (op->commit)
-				pgt_pte_write(pgt, ctx->ptep, ctx->old,
-					      pa | op->attrs | (level == 3 ? 3u : 1u), level, lo);
-			return 0;
-		}
+		if (whole && level >= 1)
+			return map_run(op, ctx, pa);
 		if (!op->commit) {
 			op->need += pgt_fresh_tables(lo, hi, level, op->pa - op->ia);
 			return 0;
@@ -71,7 +91,7 @@ static int map_common(struct vrm_pgt *pgt, uint64_t ia, vrm_pa_t pa, uint64_t si
 	    !vrm_pgt_prot_valid((enum vrm_pgt_stage)pgt->stage, prot))
 		return -VRM_EINVAL;
 	op.attrs = pgt_leaf_attrs(vrm_pgt_desc_leaf((enum vrm_pgt_stage)pgt->stage, 0, 3, prot));
-	return pgt_op_run(&op, map_visit, VRM_PGT_VISIT_LEAF);
+	return pgt_op_run(&op, map_visit, VRM_PGT_VISIT_LEAF | PGT_VISIT_RUN);
 }
 
 int vrm_pgt_map(struct vrm_pgt *pgt, uint64_t ia, vrm_pa_t pa, uint64_t size, uint32_t prot)

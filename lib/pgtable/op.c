@@ -13,17 +13,22 @@ uint64_t pgt_fresh_tables(uint64_t lo, uint64_t hi, int level, uint64_t delta)
 {
 	int child = level + 1;
 	uint64_t csize = vrm_pgt_level_size(child);
-	uint64_t n = 1, a, e;
+	uint64_t a = (lo + csize - 1) & ~(csize - 1); /* whole children: [a, b) */
+	uint64_t b = hi & ~(csize - 1);
+	uint64_t n = 1;
 
 	if (child == 3)
 		return 1;
-	for (a = lo; a < hi; a = e) {
-		e = pgt_min(hi, (a & ~(csize - 1)) + csize);
-		/* A child entry fully covered, with pa aligned like ia: a block. */
-		if (child >= 1 && e - a == csize && ((a + delta) & (csize - 1)) == 0)
-			continue;
-		n += pgt_fresh_tables(a, e, child, delta);
-	}
+	/* O(levels), not O(entries): a partly covered child at each end, and
+	 * whole children that all need the same: a block each when pa is
+	 * aligned like ia (the same for every one of them), else one subtree
+	 * each of the same size. */
+	if (lo < pgt_min(a, hi))
+		n += pgt_fresh_tables(lo, pgt_min(a, hi), child, delta);
+	if (a < b && (delta & (csize - 1)))
+		n += ((b - a) >> pgt_level_shift(child)) * pgt_fresh_tables(a, a + csize, child, delta);
+	if (pgt_max(a, b) < hi)
+		n += pgt_fresh_tables(pgt_max(a, b), hi, child, delta);
 	return n;
 }
 
@@ -55,6 +60,13 @@ int pgt_install_table(struct pgt_op *op, struct vrm_pgt_visit_ctx *ctx)
 	if (!table)
 		return -VRM_ENOMEM; /* unreachable when the plan is right */
 	/* The allocator zeroed it; pgt_pte_write publishes with release. */
+#if VRM_CHECKED
+	{
+		struct vrm_check_table t = pgt_check_table(op->pgt);
+
+		vrm_check_table_publish(&t, table);
+	}
+#endif
 	pgt_pte_write(op->pgt, ctx->ptep, ctx->old,
 		      vrm_pgt_desc_table(mm->virt_to_phys(mm->ctx, table)),
 		      ctx->level, ctx->addr);
@@ -102,6 +114,13 @@ int pgt_op_run(struct pgt_op *op, vrm_pgt_visitor_fn fn, unsigned flags)
 		ret = pgt_walk_locked(op->pgt, op->ia, op->ia + op->size, fn, op, flags);
 		if (op->flush)
 			pgt_flush_range(op->pgt, op->ia, op->size);
+		else
+			/* No flush to complete the new entries: a DSB ISHST does
+			 * before the unlock, so the next lock holder (on any CPU)
+			 * cannot act on a mapping other PEs' walks cannot yet see
+			 * (No-Barrier-Misuse; Arm ARM D8.2.7, as pKVM's
+			 * kvm_pgtable_stage2_map). Once per call, not per entry. */
+			vrm_dsb_ishst();
 		/* Sequential-TLB-Invalidation: only now, after the flush's
 		 * DSB, may unlinked table pages be reused. */
 		while ((page = op->dead) != NULL) {

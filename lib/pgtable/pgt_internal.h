@@ -41,6 +41,20 @@ void vrm_pgt__trace_pte(const uint64_t *ptep);
 #endif
 
 #if VRM_CHECKED
+/* The table as the checker's rules see it (vrm/check.h). */
+static inline struct vrm_check_table pgt_check_table(const struct vrm_pgt *pgt)
+{
+	struct vrm_check_table t = {
+		.kernel = (pgt->flags & VRM_PGT_KERNEL) != 0,
+		.el2 = pgt->stage == VRM_PGT_EL2_S1,
+		.vmid = pgt->vmid,
+		.principal = pgt->principal,
+		.lock = &pgt->lock,
+	};
+
+	return t;
+}
+
 void vrm_pgt__check_pte(const struct vrm_pgt *pgt, const uint64_t *ptep,
 			uint64_t old, uint64_t new_desc, int level, uint64_t addr);
 #endif
@@ -73,6 +87,26 @@ static inline void pgt_pte_write(const struct vrm_pgt *pgt, uint64_t *ptep, uint
 /* The shared walker (walk.c), caller holds pgt->lock. */
 int pgt_walk_locked(struct vrm_pgt *pgt, uint64_t start, uint64_t end,
 		    vrm_pgt_visitor_fn fn, void *arg, unsigned flags);
+/*
+ * Internal walk flag (vrm_pgt_walk refuses it): a LEAF visit may return
+ * n > 0, meaning it handled this entry and the n - 1 that follow it in the
+ * same table (at most pgt_run_room of them), all left non-table, so the
+ * walker neither re-reads nor descends them and sets up one visit per run
+ * instead of one per entry.
+ */
+#define PGT_VISIT_RUN (1u << 8)
+
+/* Entries from ctx->ptep on that lie in its table and wholly inside
+ * [ctx->start, ctx->end) (ctx->addr >= ctx->start assumed). At the start
+ * level the table may hold fewer than 512 entries, but then the range
+ * ends inside it (pgt_range_ok), so ctx->end bounds the run. */
+static inline uint64_t pgt_run_room(const struct vrm_pgt_visit_ctx *ctx)
+{
+	unsigned shift = pgt_level_shift(ctx->level);
+	uint64_t table_end = (ctx->addr | ((UINT64_C(1) << (shift + 9)) - 1)) + 1;
+
+	return (pgt_min(table_end, ctx->end) - ctx->addr) >> shift;
+}
 /* [ia, ia + size) inside the input range, aligned, non-empty, no wrap. */
 bool pgt_range_ok(const struct vrm_pgt *pgt, uint64_t ia, uint64_t size);
 

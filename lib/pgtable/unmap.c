@@ -18,6 +18,34 @@ static bool table_empty(const uint64_t *table)
 	return true;
 }
 
+/*
+ * From a wholly covered non-table entry: it and the entries after it in
+ * the same table and range, up to the first table (which the walker
+ * descends next), in one visit. Holes are skipped; a kernel table refuses
+ * the first valid one (plan finds it before commit writes anything).
+ */
+static int unmap_run(struct pgt_op *op, const struct vrm_pgt_visit_ctx *ctx)
+{
+	unsigned shift = pgt_level_shift(ctx->level);
+	uint64_t room = pgt_run_room(ctx), n, old;
+
+	for (n = 0; n < room; n++) {
+		old = vrm_read_once_64(&ctx->ptep[n]);
+		if (pgt_is_table(old, ctx->level))
+			break;
+		if (!(old & 1))
+			continue; /* hole */
+		if (pgt_is_kernel(op->pgt))
+			return -VRM_EPERM;
+		if (op->commit) {
+			pgt_pte_write(op->pgt, &ctx->ptep[n], old, 0, ctx->level,
+				      ctx->addr + (n << shift));
+			op->flush = true;
+		}
+	}
+	return (int)n;
+}
+
 static int unmap_visit(struct vrm_pgt_visit_ctx *ctx, enum vrm_pgt_visit which)
 {
 	struct pgt_op *op = ctx->arg;
@@ -39,22 +67,17 @@ static int unmap_visit(struct vrm_pgt_visit_ctx *ctx, enum vrm_pgt_visit which)
 		op->flush = true; /* walk caches may hold the table entry */
 		return 0;
 	}
+	if (covered)
+		return unmap_run(op, ctx);
 	if (!(ctx->old & 1))
 		return 0; /* hole */
 	if (pgt_is_kernel(pgt))
 		return -VRM_EPERM;
-	if (!covered) {
-		if (!op->commit)
-			op->need += pgt_fresh_tables(pgt_max(ctx->addr, ctx->start),
-						     pgt_min(ctx->addr + esize, ctx->end),
-						     ctx->level, 0);
-		return op->commit ? pgt_split(op, ctx) : 0;
-	}
-	if (op->commit) {
-		pgt_pte_write(pgt, ctx->ptep, ctx->old, 0, ctx->level, ctx->addr);
-		op->flush = true;
-	}
-	return 0;
+	/* A valid block only partly covered: split it (BBM) first. */
+	if (!op->commit)
+		op->need += pgt_fresh_tables(pgt_max(ctx->addr, ctx->start),
+					     pgt_min(ctx->addr + esize, ctx->end), ctx->level, 0);
+	return op->commit ? pgt_split(op, ctx) : 0;
 }
 
 int vrm_pgt_unmap(struct vrm_pgt *pgt, uint64_t ia, uint64_t size)
@@ -63,5 +86,6 @@ int vrm_pgt_unmap(struct vrm_pgt *pgt, uint64_t ia, uint64_t size)
 
 	if (!pgt_range_ok(pgt, ia, size))
 		return -VRM_EINVAL;
-	return pgt_op_run(&op, unmap_visit, VRM_PGT_VISIT_LEAF | VRM_PGT_VISIT_TABLE_POST);
+	return pgt_op_run(&op, unmap_visit,
+			  VRM_PGT_VISIT_LEAF | VRM_PGT_VISIT_TABLE_POST | PGT_VISIT_RUN);
 }

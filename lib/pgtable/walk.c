@@ -58,14 +58,17 @@ static int walk_table(const struct walk *w, uint64_t *table, int level, uint64_t
 	uint64_t esize = UINT64_C(1) << shift;
 	uint64_t addr = pgt_max(w->start, base) & ~(esize - 1);
 	uint64_t idx = (addr - base) >> shift;
-	uint64_t n = PGT_ENTRIES;
+	uint64_t n = PGT_ENTRIES, step;
 	int ret;
 
 	if (level == w->pgt->start_level)
 		n = UINT64_C(1) << (w->pgt->ia_bits - shift);
-	for (; idx < n && addr < w->end; idx++, addr += esize) {
+	for (; idx < n && addr < w->end; idx += step, addr += step * esize) {
 		ret = walk_entry(w, &table[idx], level, addr);
-		if (ret)
+		step = 1;
+		if (ret > 0 && (w->flags & PGT_VISIT_RUN))
+			step = (uint64_t)ret; /* a run of leaves, handled */
+		else if (ret)
 			return ret;
 	}
 	return 0;

@@ -82,6 +82,11 @@ START_TEST(map_over_a_different_mapping_is_eexist_and_writes_nothing)
 	ck_assert_int_eq(vrm_pgt_map(&pgt, 0x200000, 0x1000000, K4, VRM_PGT_PROT_R), -VRM_EEXIST);
 	ck_assert_int_eq(vrm_pgt_map(&pgt, 0, 0x3000000, 0x201000, RW), -VRM_EEXIST);
 	ck_assert_uint_eq(tmm_hash(&m), h);
+	/* A conflict after a run of invalid pages of the same table. */
+	ck_assert_int_eq(vrm_pgt_map(&pgt, 0x428000, 0x5000000, K4, RW), 0);
+	h = tmm_hash(&m);
+	ck_assert_int_eq(vrm_pgt_map(&pgt, 0x400000, 0x6000000, 64 * K4, RW), -VRM_EEXIST);
+	ck_assert_uint_eq(tmm_hash(&m), h);
 	ck_assert_int_eq(vrm_pgt_lookup(&pgt, 0x1000, NULL, NULL, NULL), -VRM_ENOENT);
 }
 END_TEST
