@@ -120,13 +120,11 @@ void hyp_secondary_main(uint64_t idx)
 
 void hyp_system_off(void)
 {
-	hyp_printf("hyp: checker: %lu violations (DRF-Kernel %lu, Write-Once-Kernel-Mapping %lu, "
-		   "Sequential-TLB-Invalidation %lu, Memory-Isolation %lu)\n",
-		   (unsigned long)vrm_check_total(),
-		   (unsigned long)vrm_check_count(VRM_COND_DRF_KERNEL),
-		   (unsigned long)vrm_check_count(VRM_COND_WRITE_ONCE_KERNEL_MAPPING),
-		   (unsigned long)vrm_check_count(VRM_COND_SEQUENTIAL_TLB_INVALIDATION),
-		   (unsigned long)vrm_check_count(VRM_COND_MEMORY_ISOLATION));
+	hyp_printf("hyp: checker: %lu violations (", (unsigned long)vrm_check_total());
+	for (int c = 0; c < VRM_COND_COUNT; c++)
+		hyp_printf("%s%s %lu", c ? ", " : "", vrm_check_cond_name((enum vrm_cond)c),
+			   (unsigned long)vrm_check_count((enum vrm_cond)c));
+	hyp_printf(")%s\n", VRM_CHECKED ? "" : " [unchecked build: hooks compiled out]");
 	hyp_printf("hyp: PSCI SYSTEM_OFF\n");
 	psci_system_off();
 }
