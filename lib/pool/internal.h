@@ -65,6 +65,8 @@ void pool_unlock_all(struct vrm_pool *pool);
 
 enum pool_op {
 	OP_GIVE,        /* owner := p, OWNED, unshared; flags := arg */
+	OP_UNGIVE,      /* as OP_GIVE, undoing a give whose receiver never
+	                 * had the pages mapped (rollback): no scrub due */
 	OP_SHARE,       /* one more grant to borrower p */
 	OP_UNSHARE,     /* one grant less */
 	OP_DROP,        /* every grant dropped (borrower is dead) */

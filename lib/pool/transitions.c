@@ -83,7 +83,7 @@ int vrm_pool_donate(struct vrm_pool *pool, vrm_pa_t pa, uint64_t npages,
 	if (ret != 0) {
 		/* Roll back: the receiver's table is unchanged (map is
 		 * all-or-nothing), so give the pages back and re-map them. */
-		pool_transition(pool, idx, npages, OP_GIVE, from, 0);
+		pool_transition(pool, idx, npages, OP_UNGIVE, from, 0);
 		if (map(pool, from, idx, npages, VRM_POOL_OWNED) != 0)
 			pool_rollback_failed(pa);
 	}
