@@ -1,0 +1,230 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The state test_api_errors.c calls into, the call dispatcher for a table
+ * row, and the before/after snapshot. Included once, after the table.
+ *
+ * Pool (64 pages over the fake stage-2 of tests/pool): hyp pages 48-55
+ * free in the allocator, 40-41 allocated (donated); VM 1 owns 0-3 and
+ * borrows 8-9, and lends page 2 back to the host; VM 0 borrows page 20
+ * with the share count at VRM_POOL_SHARE_MAX. Tables: a stage-2 one
+ * (40-bit IA) with a 2 MiB block at 1 GiB, and a write-once EL2 one with
+ * one page; both allocate from one counting allocator.
+ */
+#ifndef API_FIXTURE_H
+#define API_FIXTURE_H
+
+static struct tpool t;
+static struct tmm tm;
+static struct vrm_pgt s2, kpgt;
+/* targets of the init rows, filled with a pattern that must survive */
+static struct vrm_pgt scratch_pgt;
+static struct vrm_pool scratch_pool;
+static struct vrm_pool_page scratch_meta[NP];
+#if VRM_CHECKED
+static uint64_t guarded, guard_lock;
+static uint64_t check_mem[512];
+#endif
+
+static void fixture_setup(void)
+{
+	struct vrm_pgt_config c2 = { .stage = VRM_PGT_STAGE2, .ia_bits = 40, .start_level = -1,
+				     .vmid = 1 };
+	struct vrm_pgt_config ck = { .stage = VRM_PGT_EL2_S1, .ia_bits = 40, .start_level = -1,
+				     .flags = VRM_PGT_KERNEL };
+	int i;
+
+	tpool_init(&t, NP, NVM);
+	ck_assert_int_eq(vrm_pool_boot_assign(&t.pool, PA(48), 8, HYP), 0);
+	fake_s2_sync(&t.fake, &t.pool);
+	ck_assert_int_eq(vrm_pool_donate(&t.pool, PA(0), 4, HOST, VM(1)), 0);
+	ck_assert_int_eq(vrm_pool_share(&t.pool, PA(8), 2, HOST, VM(1)), 0);
+	ck_assert_int_eq(vrm_pool_donate(&t.pool, PA(40), 2, HOST, HYP), 0);
+	ck_assert_int_eq(vrm_pool_share(&t.pool, PA(2), 1, VM(1), HOST), 0);
+	for (i = 0; i < (int)VRM_POOL_SHARE_MAX; i++)
+		if (vrm_pool_share(&t.pool, PA(20), 1, HOST, VM(0)) != 0)
+			ck_abort_msg("share %d", i);
+	tmm_init(&tm);
+	ck_assert_int_eq(vrm_pgt_init(&s2, &c2, &tm.ops), 0);
+	ck_assert_int_eq(vrm_pgt_map(&s2, S2_IA, S2_PA, 0x200000, RW), 0);
+	ck_assert_int_eq(vrm_pgt_init(&kpgt, &ck, &tm.ops), 0);
+	ck_assert_int_eq(vrm_pgt_map(&kpgt, K_IA, K_PA, K4, VRM_PGT_PROT_R), 0);
+	memset(&scratch_pgt, 0xa5, sizeof(scratch_pgt));
+	memset(&scratch_pool, 0xa5, sizeof(scratch_pool));
+	memset(scratch_meta, 0x5a, sizeof(scratch_meta));
+	vrm_check_reset();
+#if VRM_CHECKED
+	ck_assert_int_eq(vrm_check_guard(&guarded, sizeof(guarded), &guard_lock), 0);
+#endif
+}
+
+static void fixture_teardown(void)
+{
+#if VRM_CHECKED
+	vrm_check_unguard(&guarded);
+#endif
+	vrm_pgt_destroy(&s2);
+	vrm_pgt_destroy(&kpgt);
+	tpool_fini(&t);
+}
+
+static int ret_visit(struct vrm_pgt_visit_ctx *ctx, enum vrm_pgt_visit which)
+{
+	(void)which;
+	return (int)(intptr_t)ctx->arg;
+}
+
+static int ret_pool_visit(void *arg, vrm_pa_t pa, uint64_t n, enum vrm_pool_state st)
+{
+	(void)pa;
+	(void)n;
+	(void)st;
+	return (int)(intptr_t)arg;
+}
+
+static int call(const struct row *r)
+{
+	struct vrm_pgt *pgt = (r->x & X_KERNEL) ? &kpgt : &s2;
+	struct vrm_tlb_range_op ops[VRM_TLB_RANGE_MAX_OPS];
+	struct vrm_pgt_visitor v = { ret_visit, (void *)(intptr_t)(int)r->b };
+	struct vrm_pgt_xlate x;
+	struct vrm_pgt_mm_ops mm = tm.ops;
+	struct vrm_pgt_config cfg = { (enum vrm_pgt_stage)r->a, (unsigned)r->b, (int)r->c, 0,
+				      (uint32_t)r->d };
+	struct vrm_pool_ops pops = fake_s2_ops(&t.fake);
+	vrm_pa_t pa;
+	int ret;
+
+	if (r->x & X_NOMEM)
+		tm.fail_at = 1;
+	if (r->x & X_CALLBACK) {
+		t.fake.calls = 0;
+		t.fake.fail_at = 1;
+		t.fake.fail_kind = 0;
+	}
+	switch (r->fn) {
+	case F_RANGE_ENCODE: ret = vrm_tlb_range_encode(r->a, r->b, (int)r->c, ops); break;
+	case F_S2_IPA: ret = vrm_tlb_flush_s2_ipa((uint16_t)r->a, r->b, (int)r->c); break;
+	case F_S2_IPA_LOCAL: ret = vrm_tlb_flush_s2_ipa_local((uint16_t)r->a, r->b, (int)r->c); break;
+	case F_S2_RANGE: ret = vrm_tlb_flush_s2_range((uint16_t)r->a, r->b, r->c, (int)r->d); break;
+	case F_EL2_VA: ret = vrm_tlb_flush_el2_va(r->a, false); break;
+	case F_EL2_RANGE: ret = vrm_tlb_flush_el2_range(r->a, r->b); break;
+	case F_PGT_INIT:
+		if (r->x & X_NULL2)
+			mm.free_page = NULL;
+		ret = vrm_pgt_init(&scratch_pgt, &cfg, (r->x & X_NULL) ? NULL : &mm);
+		break;
+	case F_MAP: ret = vrm_pgt_map(pgt, r->a, r->b, r->c, (uint32_t)r->d); break;
+	case F_REMAP: ret = vrm_pgt_remap(pgt, r->a, r->b, r->c, (uint32_t)r->d); break;
+	case F_SET_PROT: ret = vrm_pgt_set_prot(pgt, r->a, r->c, (uint32_t)r->d); break;
+	case F_UNMAP: ret = vrm_pgt_unmap(pgt, r->a, r->c); break;
+	case F_LOOKUP: ret = vrm_pgt_lookup(pgt, r->a, &pa, NULL, NULL); break;
+	case F_WALK:
+		ret = vrm_pgt_walk(pgt, r->a, r->c, (r->x & X_NULL) ? NULL : &v, (unsigned)r->d);
+		break;
+	case F_HW_WALK: ret = vrm_pgt_hw_walk(pgt, r->a, &x); break;
+	case F_POOL_INIT:
+		if (r->x & X_NULL2)
+			pops.map = NULL;
+		ret = vrm_pool_init(&scratch_pool, r->a, r->b, (r->x & X_NULL) ? NULL : scratch_meta,
+				    (uint32_t)r->c, &pops);
+		break;
+	case F_BOOT_ASSIGN:
+		ret = vrm_pool_boot_assign(&t.pool, r->a, r->b, (vrm_principal_t)r->c);
+		break;
+	case F_DONATE:
+		ret = vrm_pool_donate(&t.pool, r->a, r->b, (vrm_principal_t)r->c, (vrm_principal_t)r->d);
+		break;
+	case F_SHARE:
+		ret = vrm_pool_share(&t.pool, r->a, r->b, (vrm_principal_t)r->c, (vrm_principal_t)r->d);
+		break;
+	case F_UNSHARE:
+		ret = vrm_pool_unshare(&t.pool, r->a, r->b, (vrm_principal_t)r->c,
+				       (vrm_principal_t)r->d);
+		break;
+	case F_RECLAIM: ret = vrm_pool_reclaim(&t.pool, (vrm_principal_t)r->c); break;
+	case F_HYP_ALLOC:
+		ret = vrm_pool_hyp_alloc(&t.pool, (uint32_t)r->b, (r->x & X_NULL) ? NULL : &pa);
+		break;
+	case F_HYP_FREE: ret = vrm_pool_hyp_free(&t.pool, r->a, (uint32_t)r->b); break;
+	case F_OWNER: ret = vrm_pool_owner(&t.pool, r->a, NULL, NULL, NULL, NULL); break;
+	case F_FOR_EACH:
+		ret = vrm_pool_for_each(&t.pool, (vrm_principal_t)r->c,
+					(r->x & X_NULL) ? NULL : ret_pool_visit,
+					(void *)(intptr_t)(int)r->b);
+		break;
+#if VRM_CHECKED
+	case F_CHECK_INIT:
+		ret = vrm_check_init((r->x & X_NULL) ? NULL : (char *)check_mem + r->a, r->b);
+		break;
+	case F_CHECK_GUARD:
+		ret = vrm_check_guard(r->b ? &guarded : NULL, r->b, &guard_lock);
+		break;
+#endif
+	case F_MODEL_TRANSLATE:
+		ret = vrm_tlb_model_translate((uint32_t)r->a, (uint32_t)r->b, r->c, &pa);
+		break;
+	case F_MODEL_LOOKUP:
+		ret = vrm_tlb_model_lookup((uint32_t)r->a, (uint32_t)r->b, r->c, &pa);
+		break;
+	default: ret = 1; break;
+	}
+	tm.fail_at = 0;
+	t.fake.fail_at = 0;
+	return ret;
+}
+
+struct snapshot {
+	struct tsnap pool;
+	uint64_t tables, scratch;
+	size_t nlive, trace;
+	uint64_t checks;
+};
+
+static uint64_t bytes_hash(uint64_t h, const void *p, size_t n)
+{
+	const uint8_t *b = p;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ b[i]) * 0x100000001b3ull;
+	return h;
+}
+
+static void snapshot(struct snapshot *s)
+{
+	s->pool = tsnap_take(&t);
+	s->tables = tmm_hash(&tm);
+	s->nlive = tm.nlive;
+	s->scratch = bytes_hash(bytes_hash(bytes_hash(0, &scratch_pgt, sizeof(scratch_pgt)),
+					   &scratch_pool, sizeof(scratch_pool)),
+				scratch_meta, sizeof(scratch_meta));
+	s->trace = vrm_tlb_trace_len();
+	s->checks = vrm_check_total();
+}
+
+static bool snapshot_same(const struct snapshot *a, const struct snapshot *b)
+{
+	(void)a;
+	return tsnap_same(&t, &a->pool) && a->tables == b->tables && a->nlive == b->nlive &&
+	       a->scratch == b->scratch && a->trace == b->trace && a->checks == b->checks;
+}
+
+static const char *snapshot_diff(const struct snapshot *a, const struct snapshot *b)
+{
+	if (!tsnap_same(&t, &a->pool))
+		return "pool records or stage-2 mappings";
+	if (a->tables != b->tables || a->nlive != b->nlive)
+		return "page-table pages";
+	if (a->scratch != b->scratch)
+		return "the object it was asked to initialise";
+	if (a->trace != b->trace)
+		return "the TLB trace (issued TLBI or barrier)";
+	return "the checker's counters";
+}
+
+static void snapshot_free(struct snapshot *s)
+{
+	tsnap_free(&s->pool);
+}
+
+#endif
