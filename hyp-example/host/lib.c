@@ -5,25 +5,6 @@
 #include "host.h"
 #include "fmt.h"
 
-void *memset(void *d, int c, size_t n)
-{
-	unsigned char *p = d;
-
-	while (n--)
-		*p++ = (unsigned char)c;
-	return d;
-}
-
-void *memcpy(void *d, const void *s, size_t n)
-{
-	unsigned char *p = d;
-	const unsigned char *q = s;
-
-	while (n--)
-		*p++ = *q++;
-	return d;
-}
-
 /* libvrm's hook for the host's own copy of the library: VMPIDR_EL2 shows
  * the host the real MPIDR. */
 uint32_t vrm_env_cpu_id(void)
