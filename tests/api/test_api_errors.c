@@ -23,6 +23,7 @@
 
 #include "../pgtable/pgt_test_mm.h"
 #include "../pool/pool_test_util.h"
+#include "../tools/check_run.h"
 
 #define NP 64
 #define NVM 4
@@ -289,8 +290,6 @@ int main(void)
 	Suite *s = suite_create("api-errors");
 	TCase *tc = tcase_create("table");
 	TCase *td = tcase_create("doc");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, fixture_setup, fixture_teardown);
 	tcase_add_loop_test(tc, rejected_call_returns_documented_errno_and_changes_nothing, 0, NROWS);
@@ -298,9 +297,5 @@ int main(void)
 	tcase_add_test(td, every_table_row_cites_a_line_of_docs_api_md);
 	tcase_add_test(td, every_documented_error_has_a_table_row);
 	suite_add_tcase(s, td);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? 0 : 1;
+	return vrm_test_run(s);
 }

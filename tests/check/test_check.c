@@ -16,6 +16,7 @@
 #include <vrm/hosted.h>
 #include <vrm/ticket.h>
 #include <vrm/tlb.h>
+#include "../tools/check_run.h"
 
 static struct vrm_check_report last;
 
@@ -434,8 +435,6 @@ int main(void)
 {
 	Suite *s = suite_create("check");
 	TCase *tc = tcase_create("rules");
-	SRunner *sr;
-	int failed;
 
 	vrm_hosted_set_cpu_id(0);
 	tcase_add_checked_fixture(tc, setup, teardown);
@@ -469,9 +468,5 @@ int main(void)
 	tcase_add_test(tc, full_pending_table_counts_untracked_not_a_violation);
 	tcase_add_test(tc, unmap_of_a_contiguous_run_takes_one_pending_slot);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return vrm_test_run(s);
 }

@@ -9,6 +9,7 @@
 #include <vrm/tlb_model.h>
 
 #include "pgt_test_mm.h"
+#include "../tools/check_run.h"
 
 #define K4 UINT64_C(0x1000)
 #define M2 UINT64_C(0x200000)
@@ -303,8 +304,6 @@ int main(void)
 {
 	Suite *s = suite_create("pgtable-bbm");
 	TCase *s2 = tcase_create("stage2"), *k = tcase_create("kernel"), *e = tcase_create("el2");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(s2, setup_s2, teardown);
 	tcase_add_test(s2, remap_breaks_flushes_then_makes);
@@ -321,9 +320,5 @@ int main(void)
 	suite_add_tcase(s, s2);
 	suite_add_tcase(s, e);
 	suite_add_tcase(s, k);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return vrm_test_run(s);
 }

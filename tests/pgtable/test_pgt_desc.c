@@ -8,6 +8,7 @@
 #include <vrm/pgtable.h>
 
 #include "pgt_test_mm.h"
+#include "../tools/check_run.h"
 
 #define BIT(n) (UINT64_C(1) << (n))
 #define FIELD(d, hi, lo) (((d) >> (lo)) & ((UINT64_C(1) << ((hi) - (lo) + 1)) - 1))
@@ -188,8 +189,6 @@ int main(void)
 {
 	Suite *s = suite_create("pgtable-desc");
 	TCase *tc = tcase_create("desc");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, stage2_leaf_fields_follow_the_arm_arm);
 	tcase_add_test(tc, el2_stage1_leaf_fields_follow_the_arm_arm);
@@ -200,9 +199,5 @@ int main(void)
 	tcase_add_test(tc, init_rejects_bad_configuration_and_allocates_nothing);
 	tcase_add_test(tc, start_level_and_vtcr_follow_ia_bits);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return vrm_test_run(s);
 }

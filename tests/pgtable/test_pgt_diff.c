@@ -8,6 +8,7 @@
 #include <vrm/pgtable.h>
 
 #include "pgt_test_mm.h"
+#include "../tools/check_run.h"
 
 #ifndef DIFF_OPS
 #define DIFF_OPS 100000
@@ -124,15 +125,9 @@ int main(void)
 {
 	Suite *s = suite_create("pgtable-diff");
 	TCase *tc = tcase_create("diff");
-	SRunner *sr;
-	int failed;
 
 	tcase_set_timeout(tc, 0);
 	tcase_add_test(tc, random_operations_agree_with_a_flat_reference);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return vrm_test_run(s);
 }

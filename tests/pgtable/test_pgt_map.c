@@ -8,6 +8,7 @@
 #include <vrm/tlb_model.h>
 
 #include "pgt_test_mm.h"
+#include "../tools/check_run.h"
 
 #define K4 UINT64_C(0x1000)
 #define M2 UINT64_C(0x200000)
@@ -233,8 +234,6 @@ int main(void)
 {
 	Suite *s = suite_create("pgtable-map");
 	TCase *tc = tcase_create("map");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 60);
@@ -249,9 +248,5 @@ int main(void)
 	tcase_add_test(tc, unmap_of_part_of_a_block_splits_it_and_keeps_the_rest);
 	tcase_add_test(tc, lookup_returns_pa_prot_and_level_of_the_leaf);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return vrm_test_run(s);
 }

@@ -6,6 +6,7 @@
 #include <vrm/check.h>
 
 #include "pool_test_util.h"
+#include "../tools/check_run.h"
 
 #define NP 64
 #define NVM 4
@@ -485,8 +486,6 @@ int main(void)
 {
 	Suite *s = suite_create("pool");
 	TCase *tc = tcase_create("contract");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 30);
@@ -522,9 +521,5 @@ int main(void)
 	tcase_add_test(tc, check_invariants_catches_a_malformed_record);
 	tcase_add_test(tc, every_ownership_change_passes_the_transition_hook);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? 0 : 1;
+	return vrm_test_run(s);
 }

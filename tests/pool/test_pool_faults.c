@@ -11,6 +11,7 @@
 #include <vrm/check.h>
 
 #include "pool_test_util.h"
+#include "../tools/check_run.h"
 
 #define NP 64
 #define NVM 4
@@ -166,8 +167,7 @@ int main(void)
 {
 	Suite *s = suite_create("pool-faults");
 	TCase *tc = tcase_create("faults");
-	SRunner *sr;
-	int failed, n = (int)(sizeof(all_ops) / sizeof(all_ops[0]));
+	int n = (int)(sizeof(all_ops) / sizeof(all_ops[0]));
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 60);
@@ -177,9 +177,5 @@ int main(void)
 	tcase_add_loop_test(tc, failing_a_reserve_is_refused_up_front, 0, n);
 	tcase_add_test(tc, reclaim_rollback_restores_many_runs);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? 0 : 1;
+	return vrm_test_run(s);
 }

@@ -11,6 +11,7 @@
 
 #include <vrm/pgtable.h>
 #include <vrm/pool.h>
+#include "../tools/check_run.h"
 
 #define BASE UINT64_C(0x80000000)
 #define NP 64
@@ -152,16 +153,10 @@ int main(void)
 {
 	Suite *s = suite_create("pool-pgt");
 	TCase *tc = tcase_create("pgt");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, donate_moves_the_translation_between_real_stage2_tables);
 	tcase_add_test(tc, share_and_reclaim_on_real_stage2_tables);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? 0 : 1;
+	return vrm_test_run(s);
 }

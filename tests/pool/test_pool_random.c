@@ -11,6 +11,7 @@
 
 #include "model.h"
 #include "pool_test_util.h"
+#include "../tools/check_run.h"
 
 #ifndef POOL_RANDOM_OPS
 #define POOL_RANDOM_OPS 100000
@@ -212,16 +213,10 @@ int main(void)
 {
 	Suite *s = suite_create("pool-random");
 	TCase *tc = tcase_create("model");
-	SRunner *sr;
-	int failed;
 
 	tcase_set_timeout(tc, 600);
 	/* two seeds, half the operations each */
 	tcase_add_loop_test(tc, random_ops_match_the_reference_model, 0, 2);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? 0 : 1;
+	return vrm_test_run(s);
 }

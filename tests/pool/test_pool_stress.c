@@ -16,6 +16,7 @@
 #include <vrm/hosted.h>
 
 #include "pool_test_util.h"
+#include "../tools/check_run.h"
 
 #ifndef POOL_STRESS_OPS
 #define POOL_STRESS_OPS 20000
@@ -169,15 +170,9 @@ int main(void)
 {
 	Suite *s = suite_create("pool-stress");
 	TCase *tc = tcase_create("stress");
-	SRunner *sr;
-	int failed;
 
 	tcase_set_timeout(tc, 600);
 	tcase_add_test(tc, invariants_hold_under_concurrent_transitions);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? 0 : 1;
+	return vrm_test_run(s);
 }

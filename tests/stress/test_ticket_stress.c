@@ -12,6 +12,7 @@
 #include <vrm/ticket.h>
 
 #include "lock_stress.h"
+#include "../tools/check_run.h"
 
 #ifndef STRESS_ROUNDS
 #define STRESS_ROUNDS 1000000
@@ -97,8 +98,6 @@ int main(void)
 {
 	Suite *s = suite_create("ticket_stress");
 	TCase *tc = tcase_create("stress");
-	SRunner *sr;
-	int failed;
 
 	tcase_set_timeout(tc, 0); /* meson's per-test timeout governs */
 	tcase_add_test(tc, counter_stress_loses_no_update);
@@ -106,9 +105,5 @@ int main(void)
 	tcase_add_test(tc, counter_stress_catches_a_non_atomic_ticket_fetch);
 #endif
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return vrm_test_run(s);
 }

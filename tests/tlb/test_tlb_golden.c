@@ -6,6 +6,7 @@
 #include "tlb_expect.h"
 
 #include <vrm/tlb.h>
+#include "../tools/check_run.h"
 
 #define TTL(level) ((UINT64_C(4) | (level)) << 44)
 #define P(addr) ((uint64_t)(addr) >> 12)
@@ -403,11 +404,5 @@ static Suite *golden_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(golden_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return vrm_test_run(golden_suite());
 }

@@ -10,6 +10,7 @@
 #include <vrm/hosted.h>
 #include <vrm/tlb.h>
 #include <vrm/tlb_model.h>
+#include "../tools/check_run.h"
 
 #define NPAGES 64
 #define VM 1
@@ -293,11 +294,5 @@ static Suite *model_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(model_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return vrm_test_run(model_suite());
 }

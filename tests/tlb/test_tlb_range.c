@@ -5,6 +5,7 @@
 #include <check.h>
 
 #include <vrm/tlb.h>
+#include "../tools/check_run.h"
 
 /* Every page count natively; SWEEP_STEP > 1 under qemu samples densely
  * (every STEP-th count plus all counts near each scale boundary). */
@@ -170,8 +171,6 @@ int main(void)
 {
 	Suite *s = suite_create("tlb_range");
 	TCase *tc = tcase_create("encode");
-	SRunner *sr;
-	int failed;
 
 	tcase_set_timeout(tc, 0);
 	tcase_add_test(tc, every_page_count_up_to_max_is_covered_exactly);
@@ -182,9 +181,5 @@ int main(void)
 	tcase_add_test(tc, bad_requests_are_rejected);
 	tcase_add_test(tc, level_hint_goes_to_ttl_of_range_ops);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return vrm_test_run(s);
 }

@@ -9,6 +9,7 @@
 
 #include <vrm/hosted.h>
 #include <vrm/ticket.h>
+#include "../tools/check_run.h"
 
 START_TEST(errno_values_match_libc)
 {
@@ -282,11 +283,5 @@ static Suite *ticket_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(ticket_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return vrm_test_run(ticket_suite());
 }
