@@ -43,10 +43,10 @@ static struct check_pending *pending_find(const struct vrm_check_table *t, uint6
 {
 	struct check_state *s = &vrm_check_state;
 
-	for (size_t i = 0; i < s->npending; i++) {
+	for (size_t i = 0; i < s->nlive; i++) {
 		struct check_pending *p = &s->pending[i];
 
-		if (p->state == PENDING_FREE || !same_regime(p, t))
+		if (!same_regime(p, t))
 			continue;
 		if (addr < p->addr + p->size && p->addr < addr + size)
 			return p;
@@ -60,16 +60,10 @@ static void pending_open(const struct vrm_check_table *t, uint64_t old, uint32_t
 	struct check_state *s = &vrm_check_state;
 	uint64_t size = level_size(level);
 	uint64_t base = addr & ~(size - 1), pa = old & DESC_OA_MASK;
-	struct check_pending *free_slot = NULL;
 
-	for (size_t i = 0; i < s->npending; i++) {
+	for (size_t i = 0; i < s->nlive; i++) {
 		struct check_pending *p = &s->pending[i];
 
-		if (p->state == PENDING_FREE) {
-			if (!free_slot)
-				free_slot = p;
-			continue;
-		}
 		/* An unmap of a run breaks contiguous entries one by one:
 		 * grow the neighbour rather than take a slot per page. */
 		if (p->state == PENDING_INVALIDATED && same_regime(p, t) &&
@@ -78,8 +72,8 @@ static void pending_open(const struct vrm_check_table *t, uint64_t old, uint32_t
 			return;
 		}
 	}
-	if (free_slot) {
-		*free_slot = (struct check_pending){
+	if (s->nlive < s->npending) {
+		s->pending[s->nlive++] = (struct check_pending){
 			.addr = base, .size = size, .pa = pa,
 			.vmid = t->vmid, .el2 = is_el2(t), .state = PENDING_INVALIDATED,
 		};

@@ -48,10 +48,10 @@ void vrm_check_tlbi(enum vrm_check_tlbi_kind kind, uint16_t vmid, uint64_t addr,
 				       "TLBI issued before a DSB completed the descriptor write",
 				       addr, vmid);
 	/* A local TLBI leaves the other CPUs' TLBs: it closes nothing on SMP. */
-	for (size_t i = 0; !local && i < s->npending; i++) {
+	for (size_t i = 0; !local && i < s->nlive; i++) {
 		struct check_pending *p = &s->pending[i];
 
-		if (p->state != PENDING_FREE && tlbi_covers(p, kind, vmid, addr, size)) {
+		if (tlbi_covers(p, kind, vmid, addr, size)) {
 			p->state = PENDING_TLBI_ISSUED;
 			p->tlbi_cpu = cpu;
 		}
@@ -69,12 +69,15 @@ void vrm_check_dsb(int scope)
 	check_event(VRM_EV_DSB, 0, (uint64_t)scope, 0, 0);
 	s->cpu[cpu].pte_dirty = false;
 	s->cpu[cpu].dirty_lock = NULL;
-	/* Only a DSB that waits for everything (ISH) completes broadcast TLBI. */
-	for (size_t i = 0; scope == 1 && i < s->npending; i++) {
+	/* Only a DSB that waits for everything (ISH) completes broadcast TLBI;
+	 * a completed entry leaves by swapping in the last live one. */
+	for (size_t i = 0; scope == 1 && i < s->nlive;) {
 		struct check_pending *p = &s->pending[i];
 
 		if (p->state == PENDING_TLBI_ISSUED && p->tlbi_cpu == cpu)
-			*p = (struct check_pending){ 0 };
+			*p = s->pending[--s->nlive];
+		else
+			i++;
 	}
 	check_unlock();
 }
@@ -90,10 +93,10 @@ static void reuse_locked(vrm_pa_t pa)
 {
 	struct check_state *s = &vrm_check_state;
 
-	for (size_t i = 0; i < s->npending; i++) {
+	for (size_t i = 0; i < s->nlive; i++) {
 		struct check_pending *p = &s->pending[i];
 
-		if (p->state != PENDING_FREE && pa >= p->pa && pa - p->pa < p->size) {
+		if (pa >= p->pa && pa - p->pa < p->size) {
 			check_violation_locked(VRM_COND_SEQUENTIAL_TLB_INVALIDATION,
 					       p->state == PENDING_INVALIDATED
 						       ? "page reused after valid->invalid but before a TLBI"

@@ -100,6 +100,7 @@ int vrm_check_init(void *mem, size_t size)
 	s->nguards = n;
 	s->pending = (struct check_pending *)(s->guards + n);
 	s->npending = 4 * n;
+	s->nlive = 0;
 	for (size_t i = 0; i < n; i++)
 		s->guards[i] = (struct check_guard){ 0 };
 	for (size_t i = 0; i < 4 * n; i++)
@@ -122,6 +123,7 @@ void vrm_check_state_reset(void)
 	for (size_t i = 0; i < CHECK_RING; i++)
 		s->ring[i] = (struct vrm_check_event){ 0 };
 	s->seq = 0;
+	s->nlive = 0;
 	s->untracked = 0;
 	check_unlock();
 }

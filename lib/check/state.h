@@ -48,6 +48,7 @@ struct check_state {
 	size_t nguards;
 	struct check_pending *pending;
 	size_t npending;
+	size_t nlive;              /* pending[0, nlive) are in use: loops stop there */
 	struct check_cpu cpu[VRM_MAX_CPUS];
 	uint64_t untracked;        /* pending entries dropped: table full */
 	vrm_check_owner_fn owner_query;
