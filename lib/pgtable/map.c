@@ -24,6 +24,12 @@ static int map_run(const struct pgt_op *op, const struct vrm_pgt_visit_ctx *ctx,
 	uint64_t room = pgt_run_room(ctx), n, old;
 	uint64_t desc = pa | op->attrs | (ctx->level == 3 ? 3u : 1u);
 
+	/* ACSL (Frama-C WP, proofs/wp/pgt_map.c): pgt_pte_write's contract
+	 * there requires the entry to be invalid and equal to `old`. */
+	/*@ loop invariant 0 <= n <= room;
+	  @ loop assigns n, old, ctx->ptep[0 .. room - 1];
+	  @ loop variant room - n;
+	  @*/
 	for (n = 0; n < room; n++) {
 		old = vrm_read_once_64(&ctx->ptep[n]);
 		if (old & 1)

@@ -41,6 +41,15 @@ static int donate_check(const struct vrm_pool *pool, uint64_t idx, uint64_t n,
 {
 	uint64_t i, w;
 
+	/* ACSL (Frama-C WP, proofs/wp/pool_checks.c): every page before i passed. */
+	/*@ loop invariant idx <= i <= idx + n;
+	  @ loop invariant \forall integer j; idx <= j < i ==>
+	  @   W_OWNER(pool->meta[j].word) == from &&
+	  @   W_STATE(pool->meta[j].word) == VRM_POOL_OWNED &&
+	  @   (W_FLAGS(pool->meta[j].word) & F_HYP_FREE) == 0;
+	  @ loop assigns i, w;
+	  @ loop variant idx + n - i;
+	  @*/
 	for (i = idx; i < idx + n; i++) {
 		w = pool_word(pool, i);
 		if (W_OWNER(w) != from)
@@ -106,6 +115,16 @@ static int share_check(const struct vrm_pool *pool, uint64_t idx, uint64_t n,
 {
 	uint64_t i, w;
 
+	/* ACSL (Frama-C WP, proofs/wp/pool_checks.c): every page before i passed. */
+	/*@ loop invariant idx <= i <= idx + n;
+	  @ loop invariant \forall integer j; idx <= j < i ==>
+	  @   W_OWNER(pool->meta[j].word) == owner &&
+	  @   (W_STATE(pool->meta[j].word) == VRM_POOL_SHARED_OWNED ==>
+	  @    W_BORROWER(pool->meta[j].word) == borrower) &&
+	  @   W_COUNT(pool->meta[j].word) < VRM_POOL_SHARE_MAX;
+	  @ loop assigns i, w;
+	  @ loop variant idx + n - i;
+	  @*/
 	for (i = idx; i < idx + n; i++) {
 		w = pool_word(pool, i);
 		if (W_OWNER(w) != owner)

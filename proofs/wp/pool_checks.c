@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * WP harness: lib/pool/transitions.c, the check phase of donate and share
+ * (donate_check, share_check): run under the locks before anything is
+ * reserved or written, they must only read (check-then-commit) and must
+ * refuse exactly when some page of the range breaks the transition's
+ * precondition. Contracts on prototypes; the loop invariants are in
+ * transitions.c, which is #included below.
+ */
+#include "../../lib/pool/internal.h"
+
+/* The sequential stand-in of the generic back end's relaxed load (proven
+ * here too, from framac_stubs.h's plain read; run.sh passes
+ * -wp-no-volatile, so the volatile access is an ordinary read). */
+/*@ requires \valid_read(p);
+  @ assigns \nothing;
+  @ ensures \result == *p;
+  @*/
+static inline uint64_t vrm_read_once_64(const volatile uint64_t *p);
+
+/*@ requires \valid_read(pool) && \valid_read(&pool->meta[idx]);
+  @ assigns \nothing;
+  @ ensures \result == pool->meta[idx].word;
+  @*/
+static inline uint64_t pool_word(const struct vrm_pool *pool, uint64_t idx);
+
+/*@ predicate donate_page_ok(uint64_t w, vrm_principal_t from) =
+  @   W_OWNER(w) == from && W_STATE(w) == VRM_POOL_OWNED &&
+  @   (W_FLAGS(w) & F_HYP_FREE) == 0;
+  @ predicate share_page_ok(uint64_t w, vrm_principal_t owner, vrm_principal_t borrower) =
+  @   W_OWNER(w) == owner &&
+  @   (W_STATE(w) == VRM_POOL_SHARED_OWNED ==> W_BORROWER(w) == borrower) &&
+  @   W_COUNT(w) < VRM_POOL_SHARE_MAX;
+  @*/
+
+/*@ requires \valid_read(pool);
+  @ requires idx + n <= 18446744073709551615;
+  @ requires \valid_read(pool->meta + (idx .. idx + n - 1));
+  @ assigns \nothing;
+  @ ensures codes: \result == 0 || \result == -VRM_EPERM || \result == -VRM_EBUSY;
+  @ ensures ok_iff: \result == 0 <==>
+  @   (\forall integer j; idx <= j < idx + n ==> donate_page_ok(pool->meta[j].word, from));
+  @*/
+static int donate_check(const struct vrm_pool *pool, uint64_t idx, uint64_t n,
+			vrm_principal_t from);
+
+/*@ requires \valid_read(pool);
+  @ requires idx + n <= 18446744073709551615;
+  @ requires \valid_read(pool->meta + (idx .. idx + n - 1));
+  @ assigns \nothing;
+  @ ensures codes: \result == 0 || \result == -VRM_EPERM || \result == -VRM_EBUSY ||
+  @   \result == -VRM_EOVERFLOW;
+  @ ensures ok_iff: \result == 0 <==> (\forall integer j; idx <= j < idx + n ==>
+  @   share_page_ok(pool->meta[j].word, owner, borrower));
+  @*/
+static int share_check(const struct vrm_pool *pool, uint64_t idx, uint64_t n,
+		       vrm_principal_t owner, vrm_principal_t borrower);
+
+#include "../../lib/pool/transitions.c"
