@@ -110,6 +110,22 @@ static bool share_pair_ok(const struct vrm_pool *pool, vrm_principal_t owner,
 	       (VRM_PRINCIPAL_IS_VM(owner) && borrower == VRM_PRINCIPAL_HOST);
 }
 
+/* share and unshare start alike: a valid range and host<->VM pair, then
+ * both principals' locks (host -> hyp -> VM order). Nothing is locked when
+ * it fails. */
+static int share_begin(struct vrm_pool *pool, vrm_pa_t pa, uint64_t npages,
+		       vrm_principal_t owner, vrm_principal_t borrower, uint64_t *idx)
+{
+	int ret = pool_range(pool, pa, npages, idx);
+
+	if (ret != 0)
+		return ret;
+	if (!share_pair_ok(pool, owner, borrower))
+		return -VRM_EINVAL;
+	pool_lock(pool, owner, borrower);
+	return 0;
+}
+
 static int share_check(const struct vrm_pool *pool, uint64_t idx, uint64_t n,
 		       vrm_principal_t owner, vrm_principal_t borrower)
 {
@@ -145,14 +161,11 @@ int vrm_pool_share(struct vrm_pool *pool, vrm_pa_t pa, uint64_t npages,
 		   vrm_principal_t owner, vrm_principal_t borrower)
 {
 	uint64_t idx, end, i, s, n, fail = 0;
-	int ret = pool_range(pool, pa, npages, &idx);
+	int ret = share_begin(pool, pa, npages, owner, borrower, &idx);
 
 	if (ret != 0)
 		return ret;
-	if (!share_pair_ok(pool, owner, borrower))
-		return -VRM_EINVAL;
 	end = idx + npages;
-	pool_lock(pool, owner, borrower);
 	ret = share_check(pool, idx, npages, owner, borrower);
 	for (i = idx; ret == 0 && pool_run(pool, &i, end, UNSHARED_MASK, UNSHARED_WANT, &s, &n);)
 		ret = reserve(pool, borrower, s, n);
@@ -200,14 +213,11 @@ int vrm_pool_unshare(struct vrm_pool *pool, vrm_pa_t pa, uint64_t npages,
 		     vrm_principal_t owner, vrm_principal_t borrower)
 {
 	uint64_t idx, end, i, s, n, w, fail = 0;
-	int ret = pool_range(pool, pa, npages, &idx);
+	int ret = share_begin(pool, pa, npages, owner, borrower, &idx);
 
 	if (ret != 0)
 		return ret;
-	if (!share_pair_ok(pool, owner, borrower))
-		return -VRM_EINVAL;
 	end = idx + npages;
-	pool_lock(pool, owner, borrower);
 	for (i = idx; i < end && ret == 0; i++) {
 		w = pool_word(pool, i);
 		if (W_OWNER(w) != owner || W_STATE(w) != VRM_POOL_SHARED_OWNED ||
