@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* libvrm umbrella header: every public module. */
+/* libvrm umbrella header: every public core module (freestanding-clean;
+ * the hosted helpers tlb_model.h, pgtable_rcu.h, hosted.h are included on
+ * their own). */
 #ifndef VRM_VRM_H
 #define VRM_VRM_H
 
@@ -8,5 +10,8 @@
 #include <vrm/env.h>
 #include <vrm/check.h>
 #include <vrm/ticket.h>
+#include <vrm/tlb.h>
+#include <vrm/pgtable.h>
+#include <vrm/pool.h>
 
 #endif /* VRM_VRM_H */

@@ -94,10 +94,39 @@ static uint64_t apply(uint64_t w, enum pool_op op, vrm_principal_t p, uint32_t a
 		return w_make(W_OWNER(w), VRM_PRINCIPAL_NONE, 0, VRM_POOL_OWNED, flags);
 	case OP_RESTORE:
 		return w_make(W_OWNER(w), p, arg, VRM_POOL_SHARED_OWNED, flags);
+	/* Rebuilt from the fields like every other record (one packing to
+	 * prove, proofs/wp/pool_apply.c); only the flags byte changes. */
 	case OP_SET_FLAGS:
-		return w | W_FLAG(arg);
+		return w_make(W_OWNER(w), W_BORROWER(w), count, W_STATE(w), flags | arg);
 	case OP_CLEAR_FLAGS:
-		return w & ~W_FLAG(arg);
+		return w_make(W_OWNER(w), W_BORROWER(w), count, W_STATE(w), flags & ~arg);
+	}
+	return w;
+}
+
+/* The commit proper: every record of [idx, idx + n) becomes apply() of
+ * itself, one single-copy-atomic store each, and nothing else is written.
+ * Returns the last record written (the first one's if n == 0). */
+static uint64_t pool_commit(struct vrm_pool *pool, uint64_t idx, uint64_t n,
+			    enum pool_op op, vrm_principal_t p, uint32_t arg)
+{
+	uint64_t i, w = pool_word(pool, idx);
+
+	/* ACSL (Frama-C WP, proofs/wp/pool_apply.c): pages before i are
+	 * committed, the others still hold their old record. */
+	/*@ loop invariant idx <= i <= idx + n;
+	  @ loop invariant \forall integer j; idx <= j < i ==>
+	  @   pool_applied(\at(pool->meta[j].word, Pre), pool->meta[j].word, op, p, arg);
+	  @ loop invariant \forall integer j; i <= j < idx + n ==>
+	  @   pool->meta[j].word == \at(pool->meta[j].word, Pre);
+	  @ loop invariant i == idx ==> w == \at(pool->meta[idx].word, Pre);
+	  @ loop invariant i > idx ==> w == pool->meta[i - 1].word;
+	  @ loop assigns i, w, pool->meta[idx .. idx + n - 1].word;
+	  @ loop variant idx + n - i;
+	  @*/
+	for (i = idx; i < idx + n; i++) {
+		w = apply(pool_word(pool, i), op, p, arg);
+		vrm_write_once_64((volatile uint64_t *)&pool->meta[i].word, w);
 	}
 	return w;
 }
@@ -105,18 +134,14 @@ static uint64_t apply(uint64_t w, enum pool_op op, vrm_principal_t p, uint32_t a
 void pool_transition(struct vrm_pool *pool, uint64_t idx, uint64_t n,
 		     enum pool_op op, vrm_principal_t p, uint32_t arg)
 {
-	uint64_t i, old = pool_word(pool, idx), w = old;
+	uint64_t old = pool_word(pool, idx), w = pool_commit(pool, idx, n, op, p, arg);
 
-	for (i = idx; i < idx + n; i++) {
-		w = apply(pool_word(pool, i), op, p, arg);
-		vrm_write_once_64((volatile uint64_t *)&pool->meta[i].word, w);
-	}
 #if VRM_CHECKED
 	/* Sequential-TLB-Invalidation: a page changing hands must no longer be
 	 * reachable through a giver's entry whose TLBI + DSB is incomplete.
 	 * Memory-Isolation: what reaches the host from elsewhere is scrubbed. */
 	if ((op == OP_GIVE || op == OP_UNGIVE) && W_OWNER(old) != p) {
-		for (i = idx; i < idx + n; i++) {
+		for (uint64_t i = idx; i < idx + n; i++) {
 			vrm_check_owner_change(pool_pa(pool, i), W_OWNER(old), p);
 			/* An undone give hands back the giver's own data. */
 			if (op == OP_GIVE && p == VRM_PRINCIPAL_HOST &&

@@ -75,6 +75,41 @@ enum pool_op {
 	OP_CLEAR_FLAGS, /* flags &= ~arg (not an ownership event) */
 };
 
+/*
+ * ACSL (Frama-C WP, proofs/wp/pool_apply.c): the record apply() (core.c)
+ * makes for each op, field by field; the five fields are all 64 bits of a
+ * record. (uint32_t)~arg: the C's ~ on a uint32_t. The harness proves that
+ * apply() returns it and pool_commit() stores it in every page of the range.
+ */
+/*@ predicate w_fields(integer r, integer owner, integer borrower, integer count,
+  @                    integer state, integer flags) =
+  @   W_OWNER(r) == owner && W_BORROWER(r) == borrower && W_COUNT(r) == count &&
+  @   W_STATE(r) == state && W_FLAGS(r) == flags;
+  @ predicate pool_applied(integer w, integer r, integer op, integer p, integer arg) =
+  @   ((op == OP_GIVE || op == OP_UNGIVE) ==>
+  @     w_fields(r, p & 0xffff, VRM_PRINCIPAL_NONE, 0, VRM_POOL_OWNED, arg & 0xff)) &&
+  @   (op == OP_SHARE ==>
+  @     w_fields(r, W_OWNER(w), p & 0xffff, (W_COUNT(w) + 1) & 0xffff,
+  @              VRM_POOL_SHARED_OWNED, W_FLAGS(w))) &&
+  @   (op == OP_UNSHARE && W_COUNT(w) <= 1 ==>
+  @     w_fields(r, W_OWNER(w), VRM_PRINCIPAL_NONE, 0, VRM_POOL_OWNED, W_FLAGS(w))) &&
+  @   (op == OP_UNSHARE && W_COUNT(w) > 1 ==>
+  @     w_fields(r, W_OWNER(w), W_BORROWER(w), W_COUNT(w) - 1,
+  @              VRM_POOL_SHARED_OWNED, W_FLAGS(w))) &&
+  @   (op == OP_DROP ==>
+  @     w_fields(r, W_OWNER(w), VRM_PRINCIPAL_NONE, 0, VRM_POOL_OWNED, W_FLAGS(w))) &&
+  @   (op == OP_RESTORE ==>
+  @     w_fields(r, W_OWNER(w), p & 0xffff, arg & 0xffff, VRM_POOL_SHARED_OWNED,
+  @              W_FLAGS(w))) &&
+  @   (op == OP_SET_FLAGS ==>
+  @     w_fields(r, W_OWNER(w), W_BORROWER(w), W_COUNT(w), W_STATE(w),
+  @              (W_FLAGS(w) | arg) & 0xff)) &&
+  @   (op == OP_CLEAR_FLAGS ==>
+  @     w_fields(r, W_OWNER(w), W_BORROWER(w), W_COUNT(w), W_STATE(w),
+  @              W_FLAGS(w) & (uint32_t)~arg & 0xff)) &&
+  @   (op > OP_CLEAR_FLAGS ==> r == w);
+  @*/
+
 /* Every change of a record goes through here, with the locks of the
  * principals concerned held. Ownership ops call pool->on_transition. */
 void pool_transition(struct vrm_pool *pool, uint64_t idx, uint64_t n,

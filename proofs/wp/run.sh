@@ -36,14 +36,16 @@ fi
 
 # harness : function(s) proven : extra frama-c options (a later
 # -wp-timeout overrides the default; -wp-no-volatile: the stubs' relaxed
-# load of a volatile is an ordinary read, see framac_stubs.h)
+# load of a volatile is an ordinary read, see framac_stubs.h; -inline-calls:
+# WP proves the named real bodies inlined into the harness function)
 harnesses=(
-	"tlb_lemmas:@lemma:-wp-auto wp:bitshift"
 	"tlb_range:vrm_tlb_range_encode:-wp-timeout 20"
 	"pgt_desc:vrm_pgt_desc_type,vrm_pgt_prot_valid,vrm_pgt_desc_table:"
-	"pgt_map:map_run:-wp-no-volatile"
+	"pgt_map:map_run,pgt_level_shift:-wp-no-volatile"
+	"pgt_roundtrip:attrs_roundtrip:-inline-calls vrm_pgt_desc_leaf,vrm_pgt_desc_prot,s2_attrs,s1_attrs,vrm_pgt_prot_valid,vrm_pgt_level_size,pgt_level_shift -wp-auto wp:range -wp-timeout 1"
 	"pool_range:pool_range:-wp-auto wp:bitshift"
 	"pool_checks:donate_check,share_check,pool_word,vrm_read_once_64:-wp-no-volatile"
+	"pool_apply:w_make,apply,pool_commit,pool_word,vrm_read_once_64,vrm_write_once_64:-wp-no-volatile -wp-timeout 1 -wp-auto wp:bitwised,wp:bitrange"
 )
 
 echo "1..${#harnesses[@]}"
@@ -59,17 +61,27 @@ for h in "${harnesses[@]}"; do
 	: >"$log"
 	rc=0
 	# Pass 1: the harness's lemmas (-wp-fct does not select them);
-	# pass 2: the functions' contracts and RTE guards.
+	# pass 2: the functions' contracts and RTE guards. posts[i] is put
+	# after the harness's extra options, so it wins for pass i.
 	passes=("-wp-fct $fcts")
+	posts=("")
 	if [ "$fcts" = "@lemma" ]; then
 		passes=()  # a lemma-only harness: just the lemma pass below
+		posts=()
 	fi
 	if grep -q '@ *lemma\|/\*@ *lemma' "$wp/$name.c"; then
+		# A harness may give its lemma pass its own options (e.g. a
+		# tactic its function pass must not wait for) on a comment line
+		# "wp-lemma-options: ...".
+		lemma_opts=$(sed -n 's/^.*wp-lemma-options: *//p' "$wp/$name.c" | head -1)
 		passes=("-wp-prop @lemma" "${passes[@]}")
+		posts=("$lemma_opts" "${posts[@]}")
 	fi
 	proved=0
 	total=0
-	for sel in "${passes[@]}"; do
+	for i in "${!passes[@]}"; do
+		sel=${passes[$i]}
+		post=${posts[$i]}
 		# cd: Frama-C may drop files in the working directory.
 		mkdir -p "$build/$name"
 		# shellcheck disable=SC2086
@@ -78,7 +90,7 @@ for h in "${harnesses[@]}"; do
 			"$wp/$name.c" \
 			-wp -wp-rte $sel -wp-prover z3,cvc4 \
 			-wp-timeout "$timeout_s" -wp-par 2 -wp-cache none \
-			-wp-out "$build/$name/wp" $extra) >"$log.pass" 2>&1 || rc=1
+			-wp-out "$build/$name/wp" $extra $post) >"$log.pass" 2>&1 || rc=1
 		cat "$log.pass" >>"$log"
 		line=$(grep -E '^\[wp\] Proved goals: ' "$log.pass" | tail -1 | sed -E 's/.*: +//')
 		rm -f "$log.pass"

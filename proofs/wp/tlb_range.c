@@ -6,24 +6,22 @@
  */
 #include <vrm/tlb.h>
 
-/* Shifts by the constant amounts the encoder uses, as arithmetic. The
- * SAME statements are lemmas in tlb_lemmas.c, where run.sh proves each of
- * them (Bit-Shift tactic); they are restated here as axioms only so that
- * this harness's pass does not re-prove them. Nothing here is trusted
- * beyond those proven lemmas (the encoder tests parity with `% 2`, so no
- * bit-0 fact is needed). */
-/*@ axiomatic TlbFacts {
-  @ axiom lsr_1:  \forall integer x; 0 <= x ==> (x >> 1) == x / 2;
-  @ axiom lsr_6:  \forall integer x; 0 <= x ==> (x >> 6) == x / 64;
-  @ axiom lsr_11: \forall integer x; 0 <= x ==> (x >> 11) == x / 2048;
-  @ axiom lsr_16: \forall integer x; 0 <= x ==> (x >> 16) == x / 65536;
-  @ axiom lsr_12: \forall integer x; 0 <= x ==> (x >> 12) == x / 4096;
-  @ axiom lsl_1:  \forall integer x; (x << 1) == x * 2;
-  @ axiom lsl_6:  \forall integer x; (x << 6) == x * 64;
-  @ axiom lsl_11: \forall integer x; (x << 11) == x * 2048;
-  @ axiom lsl_16: \forall integer x; (x << 16) == x * 65536;
-  @ axiom lsl_12: \forall integer x; (x << 12) == x * 4096;
-  @ }
+/* Shifts by the constant amounts the encoder uses, as arithmetic: lemmas,
+ * proven by run.sh's lemma pass with the Bit-Shift tactic (options below),
+ * then used as hypotheses by the function pass. The encoder tests parity
+ * with `% 2`, so no bit-0 fact is needed.
+ * wp-lemma-options: -wp-auto wp:bitshift -wp-timeout 1
+ */
+/*@ lemma lsr_1:  \forall integer x; 0 <= x ==> (x >> 1) == x / 2;
+  @ lemma lsr_6:  \forall integer x; 0 <= x ==> (x >> 6) == x / 64;
+  @ lemma lsr_11: \forall integer x; 0 <= x ==> (x >> 11) == x / 2048;
+  @ lemma lsr_16: \forall integer x; 0 <= x ==> (x >> 16) == x / 65536;
+  @ lemma lsr_12: \forall integer x; 0 <= x ==> (x >> 12) == x / 4096;
+  @ lemma lsl_1:  \forall integer x; (x << 1) == x * 2;
+  @ lemma lsl_6:  \forall integer x; (x << 6) == x * 64;
+  @ lemma lsl_11: \forall integer x; (x << 11) == x * 2048;
+  @ lemma lsl_16: \forall integer x; (x << 16) == x * 65536;
+  @ lemma lsl_12: \forall integer x; (x << 12) == x * 4096;
   @*/
 
 /*@ predicate bad_request(integer addr, integer pages, integer level) =
