@@ -29,26 +29,15 @@
   @ lemma flags_byte: \forall uint64_t w; (W_FLAGS(w) & 0xff) == W_FLAGS(w);
   @*/
 
-/* The sequential stand-ins of the generic back end's relaxed accesses
- * (proven from framac_stubs.h's plain accesses; run.sh passes
- * -wp-no-volatile, so a volatile access is an ordinary one). */
-/*@ requires \valid_read(p);
-  @ assigns \nothing;
-  @ ensures \result == *p;
-  @*/
-static inline uint64_t vrm_read_once_64(const volatile uint64_t *p);
+#include "pool_record_spec.h"
 
+/* The relaxed store's sequential stand-in (-wp-no-volatile: an ordinary
+ * write); the load and pool_word are in pool_record_spec.h. */
 /*@ requires \valid(p);
   @ assigns *p;
   @ ensures *p == v;
   @*/
 static inline void vrm_write_once_64(volatile uint64_t *p, uint64_t v);
-
-/*@ requires \valid_read(pool) && \valid_read(&pool->meta[idx]);
-  @ assigns \nothing;
-  @ ensures \result == pool->meta[idx].word;
-  @*/
-static inline uint64_t pool_word(const struct vrm_pool *pool, uint64_t idx);
 
 /* Round trip: every field reads back as given, truncated to its width
  * (owner, borrower, count: 16 bits; flags: 8 bits). The state is shifted
@@ -94,19 +83,10 @@ static inline uint64_t w_make(vrm_principal_t owner, vrm_principal_t borrower,
  * larger max_vms). */
 #define MV_OK(mv) (0 <= (mv) && (mv) <= VRM_POOL_MAX_VMS)
 
-/* The check phase's per-page preconditions: share_check passes iff every
- * page meets SHARE_PAGE_OK (pool_checks.c, predicate share_page_ok, the
- * same text); the unshare check is vrm_pool_unshare's inline loop. (A give
- * writes a record that does not depend on the old one, so donate_check's
- * donate_page_ok is not needed for record_ok; it is for the mappings, which
- * coq/Pool.v covers.) */
-#define SHARE_PAGE_OK(w, owner, borrower) \
-	(W_OWNER(w) == (owner) && \
-	 (W_STATE(w) == VRM_POOL_SHARED_OWNED ==> W_BORROWER(w) == (borrower)) && \
-	 W_COUNT(w) < VRM_POOL_SHARE_MAX)
-#define UNSHARE_PAGE_OK(w, owner, borrower) \
-	(W_OWNER(w) == (owner) && W_STATE(w) == VRM_POOL_SHARED_OWNED && \
-	 W_BORROWER(w) == (borrower))
+/* The check phase's per-page preconditions: SHARE_PAGE_OK and
+ * UNSHARE_PAGE_OK (pool_record_spec.h). A give writes a record that does
+ * not depend on the old one, so DONATE_PAGE_OK is not needed for
+ * record_ok; it is for the mappings, which coq/Pool.v covers. */
 
 /* Not vacuous: records the pool really holds meet record_ok (host page;
  * host page lent to VM 0 with 1 and 2 grants; free and allocated hyp

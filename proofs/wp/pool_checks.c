@@ -9,28 +9,11 @@
  */
 #include "../../lib/pool/internal.h"
 
-/* The sequential stand-in of the generic back end's relaxed load (proven
- * here too, from framac_stubs.h's plain read; run.sh passes
- * -wp-no-volatile, so the volatile access is an ordinary read). */
-/*@ requires \valid_read(p);
-  @ assigns \nothing;
-  @ ensures \result == *p;
-  @*/
-static inline uint64_t vrm_read_once_64(const volatile uint64_t *p);
+#include "pool_record_spec.h"
 
-/*@ requires \valid_read(pool) && \valid_read(&pool->meta[idx]);
-  @ assigns \nothing;
-  @ ensures \result == pool->meta[idx].word;
-  @*/
-static inline uint64_t pool_word(const struct vrm_pool *pool, uint64_t idx);
-
-/*@ predicate donate_page_ok(uint64_t w, vrm_principal_t from) =
-  @   W_OWNER(w) == from && W_STATE(w) == VRM_POOL_OWNED &&
-  @   (W_FLAGS(w) & F_HYP_FREE) == 0;
+/*@ predicate donate_page_ok(uint64_t w, vrm_principal_t from) = DONATE_PAGE_OK(w, from);
   @ predicate share_page_ok(uint64_t w, vrm_principal_t owner, vrm_principal_t borrower) =
-  @   W_OWNER(w) == owner &&
-  @   (W_STATE(w) == VRM_POOL_SHARED_OWNED ==> W_BORROWER(w) == borrower) &&
-  @   W_COUNT(w) < VRM_POOL_SHARE_MAX;
+  @   SHARE_PAGE_OK(w, owner, borrower);
   @*/
 
 /*@ requires \valid_read(pool);
