@@ -65,10 +65,6 @@ for h in "${harnesses[@]}"; do
 	# after the harness's extra options, so it wins for pass i.
 	passes=("-wp-fct $fcts")
 	posts=("")
-	if [ "$fcts" = "@lemma" ]; then
-		passes=()  # a lemma-only harness: just the lemma pass below
-		posts=()
-	fi
 	if grep -q '@ *lemma\|/\*@ *lemma' "$wp/$name.c"; then
 		# A harness may give its lemma pass its own options (e.g. a
 		# tactic its function pass must not wait for) on a comment line
