@@ -70,6 +70,8 @@ void hyp_panic(uint64_t kind) __attribute__((noreturn));
 /* core/psci.c */
 int64_t psci_cpu_on(uint64_t mpidr, uint64_t entry, uint64_t ctx);
 void psci_system_off(void) __attribute__((noreturn));
+/* core/semihost.c: ends QEMU with a non-zero exit status (the panic path). */
+void hyp_exit_failure(uint64_t status) __attribute__((noreturn));
 
 /* core/lib.c: what the compiler may call even with -fno-builtin. */
 void *memset(void *d, int c, size_t n);

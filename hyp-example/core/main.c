@@ -77,7 +77,7 @@ void hyp_main(uint64_t dtb)
 	ret = mem_init();
 	if (ret) {
 		hyp_printf("hyp: memory setup failed (%d)\n", ret);
-		hyp_system_off();
+		hyp_exit_failure(3);
 	}
 	mem_cpu_init();
 	__atomic_store_n(&hyp_cpus_online, 1, __ATOMIC_RELEASE);
@@ -86,7 +86,12 @@ void hyp_main(uint64_t dtb)
 	ret = mem_el2_unmap_attempt();
 	hyp_printf("hyp: EL2 table is write-once: unmap of a live entry refused (%d)\n", ret);
 	if (ret != -VRM_EPERM)
-		hyp_system_off();
+		hyp_exit_failure(3);
+#ifdef HYP_SELFTEST_PANIC
+	/* tests/hyp "hyp-panic-exit-status": a real synchronous exception at
+	 * EL2 must reach hyp_panic() and end QEMU with a non-zero status. */
+	__asm__ volatile("udf #0" ::: "memory");
+#endif
 
 	mem_publish_for_secondaries();
 	for (uint32_t i = 1; i < HYP_MAX_CPUS; i++) {
@@ -100,7 +105,7 @@ void hyp_main(uint64_t dtb)
 		     spin++) {
 			if (spin > (UINT64_C(1) << 30)) {
 				hyp_printf("hyp: cpu %u did not come up\n", i);
-				hyp_system_off();
+				hyp_exit_failure(3);
 			}
 		}
 	}

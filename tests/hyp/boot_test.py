@@ -2,13 +2,23 @@
 # SPDX-License-Identifier: MIT
 """Boot hyp.elf under QEMU and check its transcript against expected lines.
 
+QEMU is started through scripts/qemu-hyp (--launcher), the one command line
+that names every device; --qemu is the binary it runs. The transcript is
+printed as it arrives.
+
 Expected-lines file: one substring per line ('#' comments, blank lines
 ignored). Lines starting with '= ' must appear in file order relative to
 each other (the deterministic skeleton); lines starting with '~ ' must
 appear somewhere. Any line containing a FAIL pattern fails the test, as do
 a QEMU exit code other than 0 and a timeout (a hang).
+
+--expect-panic turns it round, for an image built to panic: the test
+passes only if the transcript shows the PANIC line and QEMU exits non-zero
+(not by timeout) -- the panic path must never look like a clean SYSTEM_OFF.
+Arguments after '--' go to QEMU.
 """
 import argparse
+import os
 import subprocess
 import sys
 
@@ -16,37 +26,25 @@ FAIL_PATTERNS = ["NOT BLOCKED", "FAIL", "PANIC", "BROKEN", "vrm-check:", "did no
                  "failed"]
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--qemu", required=True)
-    ap.add_argument("--kernel", required=True)
-    ap.add_argument("--smp", type=int, default=4)
-    ap.add_argument("--expect", required=True)
-    ap.add_argument("--timeout", type=int, default=100)
-    args = ap.parse_args()
+def boot(args, qemu_args):
+    """Run QEMU to completion; return (exit status, transcript lines)."""
+    cmd = ["timeout", str(args.timeout), args.launcher, args.kernel, str(args.smp)] + qemu_args
+    print("running: QEMU=%s %s" % (args.qemu, " ".join(cmd)), flush=True)
+    env = dict(os.environ, QEMU=args.qemu)
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, env=env)
+    lines = []
+    for raw in proc.stdout:
+        line = raw.decode("utf-8", "replace").replace("\r", "").rstrip("\n")
+        print(line, flush=True)
+        lines.append(line)
+    return proc.wait(), lines
 
-    cmd = ["timeout", str(args.timeout), args.qemu, "-M", "virt,virtualization=on,gic-version=3",
-           "-cpu", "max", "-smp", str(args.smp), "-m", "512M", "-nographic", "-no-reboot",
-           "-kernel", args.kernel]
-    print("running:", " ".join(cmd))
-    proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                          stderr=subprocess.STDOUT)
-    out = proc.stdout.decode("utf-8", "replace").replace("\r", "")
-    lines = out.split("\n")
-    print(out)
+
+def check_expected(path, lines):
     errors = []
-    if proc.returncode == 124:
-        errors.append("timeout after %ds (hang)" % args.timeout)
-    elif proc.returncode != 0:
-        errors.append("qemu exited %d" % proc.returncode)
-
-    for i, line in enumerate(lines):
-        for pat in FAIL_PATTERNS:
-            if pat in line:
-                errors.append("line %d has '%s': %s" % (i + 1, pat, line))
-
     pos = 0
-    with open(args.expect) as f:
+    with open(path) as f:
         for raw in f:
             raw = raw.rstrip("\n")
             if not raw or raw.startswith("#"):
@@ -66,13 +64,54 @@ def main():
                     errors.append("missing: %s" % want)
             else:
                 errors.append("bad expected line: %s" % raw)
+    return errors
+
+
+def main():
+    argv = sys.argv[1:]
+    qemu_args = []
+    if "--" in argv:
+        i = argv.index("--")
+        argv, qemu_args = argv[:i], argv[i + 1:]
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--qemu", required=True)
+    ap.add_argument("--launcher", required=True)
+    ap.add_argument("--kernel", required=True)
+    ap.add_argument("--smp", type=int, default=4)
+    ap.add_argument("--expect")
+    ap.add_argument("--expect-panic", action="store_true")
+    ap.add_argument("--timeout", type=int, default=100)
+    args = ap.parse_args(argv)
+    if not args.expect and not args.expect_panic:
+        ap.error("one of --expect or --expect-panic is required")
+
+    status, lines = boot(args, qemu_args)
+    errors = []
+    if status == 124:
+        errors.append("timeout after %ds (hang)" % args.timeout)
+    if args.expect_panic:
+        if status == 0:
+            errors.append("qemu exited 0 after a panic: the panic path looks like success")
+        if not any("hyp: PANIC" in l for l in lines):
+            errors.append("no 'hyp: PANIC' line")
+    else:
+        if status not in (0, 124):
+            errors.append("qemu exited %d" % status)
+        for i, line in enumerate(lines):
+            for pat in FAIL_PATTERNS:
+                if pat in line:
+                    errors.append("line %d has '%s': %s" % (i + 1, pat, line))
+        errors += check_expected(args.expect, lines)
 
     if errors:
         print("FAILED (smp %d):" % args.smp)
         for e in errors:
             print("  " + e)
         return 1
-    print("ok: transcript matches %s (smp %d)" % (args.expect, args.smp))
+    if args.expect_panic:
+        print("ok: panic ended QEMU with status %d (smp %d)" % (status, args.smp))
+    else:
+        print("ok: transcript matches %s (smp %d)" % (args.expect, args.smp))
     return 0
 
 
