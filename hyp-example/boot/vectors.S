@@ -9,6 +9,8 @@
  * the host asked to run. Nothing stays on the EL2 stack across an ERET.
  */
 #define CTX_PC 248		/* offsetof(struct hyp_ctx, pc) */
+#define HYP_MAX_CPUS 8			/* core/hyp.h */
+#define HYP_PANIC_STACK_SHIFT 12	/* core/hyp.h: hyp_panic_stacks slot size */
 
 #define KIND_SYNC   0
 #define KIND_IRQ    1
@@ -81,9 +83,26 @@ lower_serror:
 
 el2_sync:
 	mov	x0, #0			// hyp_panic(0 = synchronous)
-	b	hyp_panic
+	b	panic_entry
 el2_bad:
 	mov	x0, #1			// hyp_panic(1 = unexpected vector)
+	b	panic_entry
+
+	/* The panic path runs on its own per-CPU stack (core/panic.c): an EL2
+	 * fault may come from a corrupt or overflowed SP_EL2. A fault while
+	 * panicking lands here again and restarts that stack: hyp_panic()
+	 * never returns, and exits at once on its second entry. */
+panic_entry:
+	mrs	x1, mpidr_el1		// aff0 = this CPU's slot
+	and	x1, x1, #0xff
+	cmp	x1, #HYP_MAX_CPUS
+	b.lo	1f
+	mov	x1, #HYP_MAX_CPUS - 1	// out of range: the last slot
+1:	adrp	x2, hyp_panic_stacks	// base of the panic stacks
+	add	x2, x2, :lo12:hyp_panic_stacks
+	add	x1, x1, #1		// the slot's end: stacks grow down
+	lsl	x1, x1, #HYP_PANIC_STACK_SHIFT
+	add	sp, x2, x1
 	b	hyp_panic
 
 	/* hyp_ctx_restore(ctx): load ctx's registers and ERET into it. */

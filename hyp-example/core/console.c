@@ -67,12 +67,3 @@ void hyp_line_put(struct hyp_line *l, const char *prefix, const char *s, size_t 
 			l->buf[l->len++] = s[i];
 	}
 }
-
-void hyp_panic(uint64_t kind)
-{
-	hyp_printf("hyp: PANIC kind %lu esr 0x%lx elr 0x%lx far 0x%lx\n",
-		   (unsigned long)kind, (unsigned long)read_esr_el2(),
-		   (unsigned long)read_elr_el2(), (unsigned long)read_far_el2());
-	/* Never PSCI SYSTEM_OFF: QEMU would exit 0 and the run would pass. */
-	hyp_exit_failure(2);
-}

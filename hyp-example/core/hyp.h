@@ -15,6 +15,7 @@
 
 #define HYP_MAX_CPUS    8
 #define HYP_STACK_SHIFT 14 /* boot/start.S */
+#define HYP_PANIC_STACK_SHIFT 12 /* boot/vectors.S */
 #define HYP_MAX_VMS     8
 #define HYP_MAX_VCPUS   2  /* per VM */
 #define HYP_LINE        160
@@ -65,6 +66,9 @@ void hyp_system_off(void) __attribute__((noreturn));
 void uart_putc(char c);
 void hyp_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void hyp_line_put(struct hyp_line *l, const char *prefix, const char *s, size_t n);
+
+/* core/panic.c: report once on this CPU's panic stack, exit non-zero. */
+extern char hyp_panic_stacks[HYP_MAX_CPUS][1UL << HYP_PANIC_STACK_SHIFT];
 void hyp_panic(uint64_t kind) __attribute__((noreturn));
 
 /* core/psci.c */

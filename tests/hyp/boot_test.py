@@ -29,8 +29,8 @@ FAIL_PATTERNS = ["NOT BLOCKED", "FAIL", "PANIC", "BROKEN", "vrm-check:", "did no
 def boot(args, qemu_args):
     """Run QEMU to completion; return (exit status, transcript lines)."""
     cmd = ["timeout", str(args.timeout), args.launcher, args.kernel, str(args.smp)] + qemu_args
-    print("running: QEMU=%s %s" % (args.qemu, " ".join(cmd)), flush=True)
-    env = dict(os.environ, QEMU=args.qemu)
+    print("running: QEMU=%s QEMU_CPU=%s %s" % (args.qemu, args.cpu, " ".join(cmd)), flush=True)
+    env = dict(os.environ, QEMU=args.qemu, QEMU_CPU=args.cpu)
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, env=env)
     lines = []
@@ -78,8 +78,11 @@ def main():
     ap.add_argument("--launcher", required=True)
     ap.add_argument("--kernel", required=True)
     ap.add_argument("--smp", type=int, default=4)
+    ap.add_argument("--cpu", default="max")
     ap.add_argument("--expect")
     ap.add_argument("--expect-panic", action="store_true")
+    ap.add_argument("--once", action="store_true",
+                    help="with --expect-panic: exactly one PANIC line (no recursion)")
     ap.add_argument("--timeout", type=int, default=100)
     args = ap.parse_args(argv)
     if not args.expect and not args.expect_panic:
@@ -92,8 +95,11 @@ def main():
     if args.expect_panic:
         if status == 0:
             errors.append("qemu exited 0 after a panic: the panic path looks like success")
-        if not any("hyp: PANIC" in l for l in lines):
+        panics = sum("hyp: PANIC" in l for l in lines)
+        if panics == 0:
             errors.append("no 'hyp: PANIC' line")
+        elif args.once and panics != 1:
+            errors.append("%d PANIC lines: the panic path re-entered itself" % panics)
     else:
         if status not in (0, 124):
             errors.append("qemu exited %d" % status)
