@@ -20,6 +20,13 @@
 #define HYP_MAX_VCPUS   2  /* per VM */
 #define HYP_LINE        160
 
+/* V0-V31, FPSR, FPCR: core/fpsimd.S saves and loads them (offsets fixed). */
+struct hyp_fpsimd {
+	uint64_t v[64];   /* V0-V31, 128 bits each, little-endian halves */
+	uint64_t fpsr, fpcr;
+} __attribute__((aligned(16)));
+_Static_assert(offsetof(struct hyp_fpsimd, fpsr) == 512, "core/fpsimd.S layout");
+
 /* Everything EL1 owns while it runs; vectors.S saves x0-x30/pc/pstate. */
 struct hyp_ctx {
 	uint64_t x[31];
@@ -27,6 +34,7 @@ struct hyp_ctx {
 	uint64_t pstate;  /* SPSR_EL2 */
 	uint64_t sys[EL1_NSYSREGS];
 	uint64_t hcr, vttbr, vmpidr;
+	struct hyp_fpsimd fp;
 };
 _Static_assert(offsetof(struct hyp_ctx, pc) == 248, "vectors.S CTX_PC");
 
@@ -70,6 +78,10 @@ void hyp_line_put(struct hyp_line *l, const char *prefix, const char *s, size_t 
 /* core/panic.c: report once on this CPU's panic stack, exit non-zero. */
 extern char hyp_panic_stacks[HYP_MAX_CPUS][1UL << HYP_PANIC_STACK_SHIFT];
 void hyp_panic(uint64_t kind) __attribute__((noreturn));
+
+/* core/fpsimd.S: the world switch's FP/SIMD half. */
+void fpsimd_save(struct hyp_fpsimd *st);
+void fpsimd_restore(const struct hyp_fpsimd *st);
 
 /* core/psci.c */
 int64_t psci_cpu_on(uint64_t mpidr, uint64_t entry, uint64_t ctx);

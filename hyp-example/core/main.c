@@ -56,6 +56,7 @@ static void __attribute__((noreturn)) enter_host(uint32_t idx)
 	h->vttbr = mem_host_vttbr(); /* VMID 0 */
 	h->vmpidr = read_mpidr_el1();
 	ctx_load_el1(h);
+	fpsimd_restore(&h->fp); /* the host starts from zeroed FP/SIMD state */
 	write_hcr_el2(h->hcr);
 	write_vttbr_el2(h->vttbr);
 	write_vmpidr_el2(h->vmpidr);

@@ -23,6 +23,19 @@ void ctx_load_el1(const struct hyp_ctx *ctx)
 #undef X_LOAD
 }
 
+/* FP/SIMD registers follow EL1's owner, eagerly: 2 x 528 bytes per switch,
+ * no trap to take. HYP_TWIN_NO_FP_SWITCH is the broken twin that leaves
+ * them in place (tests/hyp: its FP attacks must print NOT BLOCKED). */
+static void switch_fpsimd(struct hyp_ctx *from, const struct hyp_ctx *to)
+{
+#ifndef HYP_TWIN_NO_FP_SWITCH
+	fpsimd_save(&from->fp);
+	fpsimd_restore(&to->fp);
+#else
+	(void)from, (void)to;
+#endif
+}
+
 static void load_stage2(const struct hyp_ctx *ctx)
 {
 	write_hcr_el2(ctx->hcr);
@@ -78,6 +91,7 @@ struct hyp_ctx *vcpu_run(struct hyp_cpu *c, uint64_t handle, uint64_t idx)
 	/* This CPU owns v->ctx now (running_on): no lock needed below. */
 	ctx_save_el1(host);
 	ctx_load_el1(&v->ctx);
+	switch_fpsimd(host, &v->ctx);
 	load_stage2(&v->ctx);
 	if (flush_local)
 		vrm_tlb_flush_vmid_local(vmid);
@@ -94,6 +108,7 @@ static struct hyp_ctx *vcpu_exit(struct hyp_cpu *c, uint64_t reason, uint64_t de
 
 	ctx_save_el1(&v->ctx);
 	ctx_load_el1(&c->host);
+	switch_fpsimd(&v->ctx, &c->host);
 	load_stage2(&c->host);
 
 	vrm_ticket_lock(&vm->lock);

@@ -126,6 +126,52 @@ static void guest_reads(const char *what, uint64_t addr)
 	destroy(&g);
 }
 
+/* FP/SIMD registers cross no principal: the host leaves secrets in d0/d1,
+ * the probe guest reports the d0 it finds and leaves its own in d0/d1;
+ * after RUN_VCPU the host must find exactly its own values again. */
+static void fp_leaks(void)
+{
+	struct gvm g = { 0 };
+	volatile uint64_t *sh;
+	uint64_t cpacr, d0, d1;
+	struct hvc_ret r;
+
+	if (probe_vm(&g, 3, 0)) {
+		outcome("guest reads the host's FP/SIMD registers", false, "setup failed");
+		return;
+	}
+	sh = (volatile uint64_t *)(uintptr_t)g.shared_pa;
+	sh[4] = 0;
+	__asm__ volatile("mrs	%0, cpacr_el1" : "=r"(cpacr));
+	__asm__ volatile("msr	cpacr_el1, %0\n\tisb" : : "r"(cpacr | (3UL << 20)) : "memory");
+	/* One asm from the secrets to the read-back: the compiler (built
+	 * -mgeneral-regs-only) never touches d0/d1 itself anyway. */
+	__asm__ volatile(
+	"	fmov	d0, %[s0]\n"
+	"	fmov	d1, %[s1]\n"
+	"	mov	x0, %[fn]\n"
+	"	mov	x1, %[h]\n"
+	"	mov	x2, #0\n"
+	"	hvc	#0\n"
+	"	mov	%[r0], x0\n"
+	"	fmov	%[d0], d0\n"
+	"	fmov	%[d1], d1\n"
+	: [r0] "=&r"(r.r0), [d0] "=&r"(d0), [d1] "=&r"(d1)
+	: [s0] "r"(PROBE_HOST_FP_D0), [s1] "r"(PROBE_HOST_FP_D1),
+	  [fn] "r"((uint64_t)HVC_RUN_VCPU), [h] "r"((uint64_t)g.handle)
+	: "x0", "x1", "x2", "x3", "x4", "x5", "x6", "x7", "memory");
+	if (r.r0 != EXIT_DONE) {
+		outcome("guest reads the host's FP/SIMD registers", false, "probe did not finish");
+		destroy(&g);
+		return;
+	}
+	outcome("guest reads the host's FP/SIMD registers (d0)", sh[4] != PROBE_HOST_FP_D0,
+		"FP/SIMD isolation");
+	outcome("host reads a guest's FP/SIMD registers after RUN_VCPU (d0, d1)",
+		d0 == PROBE_HOST_FP_D0 && d1 == PROBE_HOST_FP_D1, "FP/SIMD isolation");
+	destroy(&g);
+}
+
 void attacks_with_guests(uint32_t ncpus)
 {
 	struct gvm g = { 0 };
@@ -134,6 +180,7 @@ void attacks_with_guests(uint32_t ncpus)
 
 	guest_reads("guest A reads guest B's memory (IPA = B's page)", host_vms[1].mem_pa);
 	guest_reads("guest reads hyp memory through a forged IPA", HYP_PAGE);
+	fp_leaks();
 
 	if (ncpus < 2) {
 		hprintf("attack: host destroys a VM while its vCPU runs ... SKIPPED (1 CPU)\n");

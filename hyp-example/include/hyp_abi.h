@@ -40,5 +40,9 @@
 /* Guest memory layout (IPA; guests run with their stage-1 MMU off). */
 #define GUEST_IMAGE_IPA    0x0UL
 #define GUEST_SHARED_IPA   0x200000UL  /* one page shared with the host */
+/* FP/SIMD leak probe (host/attacks.c, guest/probe.c mode 3). */
+#define PROBE_HOST_FP_D0   0x5ec2e7a0f00d0d00UL /* host's d0 before RUN_VCPU */
+#define PROBE_HOST_FP_D1   0x5ec2e7a0f00d0d01UL /* host's d1 before RUN_VCPU */
+#define PROBE_GUEST_FP     0x9e5709f00dbeef01UL /* what the guest leaves in d0, d1 */
 
 #endif /* HYP_ABI_H */

@@ -15,6 +15,9 @@ a QEMU exit code other than 0 and a timeout (a hang).
 --expect-panic turns it round, for an image built to panic: the test
 passes only if the transcript shows the PANIC line and QEMU exits non-zero
 (not by timeout) -- the panic path must never look like a clean SYSTEM_OFF.
+--twin SUBSTR is for a broken twin, an image built without exactly one
+protection: every attack line containing SUBSTR must print NOT BLOCKED and
+every other attack line BLOCKED -- the proof that those attacks can fail.
 Arguments after '--' go to QEMU.
 """
 import argparse
@@ -83,16 +86,31 @@ def main():
     ap.add_argument("--expect-panic", action="store_true")
     ap.add_argument("--once", action="store_true",
                     help="with --expect-panic: exactly one PANIC line (no recursion)")
+    ap.add_argument("--twin", metavar="SUBSTR")
     ap.add_argument("--timeout", type=int, default=100)
     args = ap.parse_args(argv)
-    if not args.expect and not args.expect_panic:
-        ap.error("one of --expect or --expect-panic is required")
+    if not args.expect and not args.expect_panic and not args.twin:
+        ap.error("one of --expect, --expect-panic or --twin is required")
 
     status, lines = boot(args, qemu_args)
     errors = []
     if status == 124:
         errors.append("timeout after %ds (hang)" % args.timeout)
-    if args.expect_panic:
+    if args.twin:
+        if status != 0:
+            errors.append("qemu exited %d" % status)
+        attacks = [l for l in lines if l.startswith("attack: ") and "SKIPPED" not in l]
+        mine = [l for l in attacks if args.twin in l]
+        if not mine:
+            errors.append("no attack line contains '%s'" % args.twin)
+        for l in attacks:
+            if args.twin in l and "NOT BLOCKED" not in l:
+                errors.append("the twin's own attack still BLOCKED: %s" % l)
+            if args.twin not in l and "NOT BLOCKED" in l:
+                errors.append("another attack NOT BLOCKED: %s" % l)
+        if any("PANIC" in l for l in lines):
+            errors.append("the twin panicked")
+    elif args.expect_panic:
         if status == 0:
             errors.append("qemu exited 0 after a panic: the panic path looks like success")
         panics = sum("hyp: PANIC" in l for l in lines)
@@ -114,7 +132,10 @@ def main():
         for e in errors:
             print("  " + e)
         return 1
-    if args.expect_panic:
+    if args.twin:
+        print("ok: broken twin: %d attack(s) on '%s' NOT BLOCKED, every other attack BLOCKED"
+              % (len(mine), args.twin))
+    elif args.expect_panic:
         print("ok: panic ended QEMU with status %d (smp %d)" % (status, args.smp))
     else:
         print("ok: transcript matches %s (smp %d)" % (args.expect, args.smp))
