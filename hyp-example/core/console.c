@@ -38,10 +38,8 @@ void hyp_printf(const char *fmt, ...)
 	size_t n;
 
 	va_start(ap, fmt);
-	n = fmt_vformat(buf, sizeof(buf), fmt, ap);
+	n = fmt_line(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	if (n >= sizeof(buf))
-		n = sizeof(buf) - 1;
 	vrm_ticket_lock(&console_lock);
 	console_write(buf, n);
 	vrm_ticket_unlock(&console_lock);

@@ -44,10 +44,8 @@ static void panic_print(const char *fmt, ...)
 	size_t n;
 
 	va_start(ap, fmt);
-	n = fmt_vformat(buf, sizeof(buf), fmt, ap);
+	n = fmt_line(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	if (n >= sizeof(buf))
-		n = sizeof(buf) - 1;
 	/* Lock-free on purpose: another CPU's half line may precede ours. */
 	uart_putc('\r');
 	uart_putc('\n');

@@ -33,10 +33,8 @@ static inline void gprintf(const char *fmt, ...)
 	size_t n, off;
 
 	va_start(ap, fmt);
-	n = fmt_vformat(buf, sizeof(buf), fmt, ap);
+	n = fmt_line(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	if (n >= sizeof(buf))
-		n = sizeof(buf) - 1;
 	for (off = 0; off < n; off += 48) {
 		for (size_t i = 0; i < 48; i++)
 			u.c[i] = off + i < n ? buf[off + i] : 0;

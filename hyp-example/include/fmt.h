@@ -113,4 +113,13 @@ static inline size_t fmt_vformat(char *out, size_t n, const char *f, va_list ap)
 	return b.len;
 }
 
+/* fmt_vformat into buf[n], returning the length written (output that did
+ * not fit is cut at n - 1 characters). */
+static inline size_t fmt_line(char *out, size_t n, const char *f, va_list ap)
+{
+	size_t k = fmt_vformat(out, n, f, ap);
+
+	return k >= n ? n - 1 : k;
+}
+
 #endif /* HYP_FMT_H */
