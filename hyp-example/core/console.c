@@ -12,14 +12,20 @@
 
 static vrm_ticket_t console_lock = VRM_TICKET_INIT;
 
-static void console_write(const char *s, size_t n)
+/* The UART bytes of a text: CR before each LF. Callers serialise. */
+static void uart_write(const char *s, size_t n)
 {
-	HYP_ASSERT_HELD(&console_lock);
 	for (size_t i = 0; i < n && s[i]; i++) {
 		if (s[i] == '\n')
 			uart_putc('\r');
 		uart_putc(s[i]);
 	}
+}
+
+static void console_write(const char *s, size_t n)
+{
+	HYP_ASSERT_HELD(&console_lock);
+	uart_write(s, n);
 }
 
 static size_t str_len(const char *s)
@@ -31,18 +37,37 @@ static size_t str_len(const char *s)
 	return n;
 }
 
-void hyp_printf(const char *fmt, ...)
+static void console_vprintf(bool take_lock, const char *fmt, va_list ap)
 {
 	char buf[HYP_LINE + 32];
-	va_list ap;
-	size_t n;
+	size_t n = fmt_line(buf, sizeof(buf), fmt, ap);
 
-	va_start(ap, fmt);
-	n = fmt_line(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
+	if (!take_lock) {
+		uart_write("\n", 1); /* another CPU's half line may precede ours */
+		uart_write(buf, n);
+		return;
+	}
 	vrm_ticket_lock(&console_lock);
 	console_write(buf, n);
 	vrm_ticket_unlock(&console_lock);
+}
+
+void hyp_printf(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	console_vprintf(true, fmt, ap);
+	va_end(ap);
+}
+
+void hyp_printf_nolock(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	console_vprintf(false, fmt, ap);
+	va_end(ap);
 }
 
 /* Append caller text to its line buffer; print each completed line whole. */

@@ -73,6 +73,8 @@ void hyp_system_off(void) __attribute__((noreturn));
 /* core/uart.c, core/console.c */
 void uart_putc(char c);
 void hyp_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The panic path's: no lock (the panicking CPU may hold it), no atomics. */
+void hyp_printf_nolock(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void hyp_line_put(struct hyp_line *l, const char *prefix, const char *s, size_t n);
 
 /* core/panic.c: report once on this CPU's panic stack, exit non-zero. */

@@ -7,10 +7,7 @@
  * and faulted forever), and uses no LSE atomics, so it also works where the
  * fault was an LSE instruction on a CPU without FEAT_LSE (-cpu cortex-a57).
  */
-#include <stdarg.h>
-
 #include "hyp.h"
-#include "fmt.h"
 
 char hyp_panic_stacks[HYP_MAX_CPUS][1UL << HYP_PANIC_STACK_SHIFT] __attribute__((aligned(16)));
 
@@ -37,25 +34,6 @@ static bool panic_claim(uint32_t me)
 	return old == 0;
 }
 
-static void panic_print(const char *fmt, ...)
-{
-	char buf[HYP_LINE + 32];
-	va_list ap;
-	size_t n;
-
-	va_start(ap, fmt);
-	n = fmt_line(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	/* Lock-free on purpose: another CPU's half line may precede ours. */
-	uart_putc('\r');
-	uart_putc('\n');
-	for (size_t i = 0; i < n && buf[i]; i++) {
-		if (buf[i] == '\n')
-			uart_putc('\r');
-		uart_putc(buf[i]);
-	}
-}
-
 void hyp_panic(uint64_t kind)
 {
 	uint32_t cpu = cpu_aff0();
@@ -67,9 +45,9 @@ void hyp_panic(uint64_t kind)
 	if (!panic_claim(cpu + 1))
 		for (;;)
 			__asm__ volatile("wfe" ::: "memory"); /* the first reporter exits */
-	panic_print("hyp: PANIC kind %lu cpu %u esr 0x%lx elr 0x%lx far 0x%lx\n",
-		    (unsigned long)kind, cpu, (unsigned long)read_esr_el2(),
-		    (unsigned long)read_elr_el2(), (unsigned long)read_far_el2());
+	hyp_printf_nolock("hyp: PANIC kind %lu cpu %u esr 0x%lx elr 0x%lx far 0x%lx\n",
+			  (unsigned long)kind, cpu, (unsigned long)read_esr_el2(),
+			  (unsigned long)read_elr_el2(), (unsigned long)read_far_el2());
 	/* Never PSCI SYSTEM_OFF: QEMU would exit 0 and the run would pass. */
 	hyp_exit_failure(2);
 }
