@@ -6,7 +6,15 @@
  * Each CPU gets its own stack and the EL2 vectors, then C takes over.
  */
 #define HYP_STACK_SHIFT 14	/* 16 KiB per CPU: must match core/hyp.h */
-#define CPTR_EL2_RES1 0x33ff	/* RES1 bits; TFP (bit 10) clear: no FP trap */
+/* CPTR_EL2 (E2H = 0): bits 0-7, 9, 13 RES1; TZ (bit 8) and TSM (bit 12)
+ * set: SVE and SME trap to EL2, since the world switch moves only the
+ * 128-bit V registers and the Z/P/ZA state would cross principals; TFP
+ * (bit 10) clear: FP/SIMD is switched (core/fpsimd.S), not trapped. */
+#ifndef HYP_TWIN_NO_SVE_TRAP
+#define CPTR_EL2_VAL 0x33ff
+#else
+#define CPTR_EL2_VAL 0x32ff	/* broken twin (tests/hyp): TZ clear */
+#endif
 
 	.section .text.boot, "ax"
 	.globl _start
@@ -34,8 +42,8 @@ secondary_entry:
 	adrp	x1, hyp_vectors		// EL2 exception vectors
 	add	x1, x1, :lo12:hyp_vectors	// (2 KiB aligned)
 	msr	vbar_el2, x1		// install them
-	mov	x1, #CPTR_EL2_RES1	// no FP/SIMD traps for EL1 callers
-	msr	cptr_el2, x1		// (the core itself never uses FP)
+	mov	x1, #CPTR_EL2_VAL	// SVE/SME trap; FP/SIMD does not
+	msr	cptr_el2, x1		// (the core uses FP only in fpsimd.S)
 	msr	hcr_el2, xzr		// EL1 off until the core sets it up
 	isb				// vectors and traps take effect
 	cbnz	x19, .Lsecondary	// secondaries skip BSS clearing

@@ -34,6 +34,8 @@ SYSREG_RW(sctlr_el2)
 SYSREG_RW(id_aa64mmfr0_el1)
 SYSREG_RW(cnthctl_el2)
 SYSREG_RW(cntvoff_el2)
+SYSREG_RW(mdcr_el2)
+SYSREG_RW(pmcr_el0)
 SYSREG_RW(currentel)
 
 /* EL1 state that belongs to whoever runs at EL1 (host or a vCPU): the
@@ -43,7 +45,17 @@ SYSREG_RW(currentel)
 	X(esr_el1) X(afsr0_el1) X(afsr1_el1) X(far_el1) X(mair_el1)	\
 	X(vbar_el1) X(contextidr_el1) X(amair_el1) X(cntkctl_el1)	\
 	X(par_el1) X(tpidr_el1) X(sp_el1) X(elr_el1) X(spsr_el1)	\
-	X(sp_el0) X(tpidr_el0) X(tpidrro_el0) X(csselr_el1) X(mdscr_el1)
+	X(sp_el0) X(tpidr_el0) X(tpidrro_el0) X(csselr_el1) X(mdscr_el1)	\
+	EL1_TIMER_SYSREGS(X)
+
+/* The EL1 virtual timer is each principal's own (CNTKCTL_EL1 is above; the
+ * physical timer traps, CNTHCTL_EL2). HYP_TWIN_NO_TIMER_SWITCH is the broken
+ * twin that leaves it in place (tests/hyp). */
+#ifndef HYP_TWIN_NO_TIMER_SWITCH
+#define EL1_TIMER_SYSREGS(X) X(cntv_ctl_el0) X(cntv_cval_el0)
+#else
+#define EL1_TIMER_SYSREGS(X)
+#endif
 
 #define X_IDX(r) SYS_##r,
 enum { EL1_SYSREGS(X_IDX) EL1_NSYSREGS_ };
@@ -84,10 +96,31 @@ static inline uint32_t cpu_aff0(void)
 #define HCR_DC   (1UL << 12)  /* EL1 MMU off: Normal WB memory, not Device */
 #define HCR_TSC  (1UL << 19)  /* SMC from EL1 traps: callers never reach firmware */
 #define HCR_RW   (1UL << 31)  /* EL1 is AArch64 */
+#define HCR_APK  (1UL << 40)  /* set: PAuth key registers not trapped */
+#define HCR_API  (1UL << 41)  /* set: PAuth instructions not trapped */
+
+/* CNTHCTL_EL2 (E2H = 0): EL1 may read the physical counter; EL1PCEN clear
+ * traps the physical timer, which no world switch moves. */
+#define CNTHCTL_EL1PCTEN (1UL << 0)
+#define CNTHCTL_EL1PCEN  (1UL << 1)
+
+/* MDCR_EL2: PMU (TPM, TPMCR) and debug (TDA, TDOSA, TDRA) registers trap
+ * to EL2, so no principal reads another's counters or sets breakpoints on
+ * its code; HPMN is PMCR_EL0.N (all counters: none is EL2's). */
+#define MDCR_TPMCR (1UL << 5)
+#define MDCR_TPM   (1UL << 6)
+#define MDCR_TDA   (1UL << 9)
+#define MDCR_TDOSA (1UL << 10)
+#define MDCR_TDRA  (1UL << 11)
 
 /* Host and guests alike: stage 2 on, EL1 MMU-off accesses Normal WB,
- * their SMCs trapped (nobody but the core talks to firmware). */
+ * their SMCs trapped (nobody but the core talks to firmware); API and APK
+ * clear, so PAuth instructions and keys trap (no key switch needed). */
+#ifndef HYP_TWIN_NO_PAUTH_TRAP
 #define HCR_EL1_GUEST (HCR_VM | HCR_SWIO | HCR_DC | HCR_TSC | HCR_RW)
+#else
+#define HCR_EL1_GUEST (HCR_VM | HCR_SWIO | HCR_DC | HCR_TSC | HCR_RW | HCR_API | HCR_APK)
+#endif
 #define SCTLR_EL1_RES1 0x30d00800UL
 
 /* SPSR for an EL1h entry with all of DAIF masked. */

@@ -33,12 +33,24 @@ static void report(const struct vrm_check_report *r)
 static void cpu_init(uint32_t idx)
 {
 	struct hyp_cpu *c = &hyp_cpus[idx];
+	uint64_t mdcr = MDCR_TPM | MDCR_TPMCR | MDCR_TDA | MDCR_TDOSA | MDCR_TDRA;
 
 	c->id = idx;
 	write_tpidr_el2((uint64_t)(uintptr_t)c);
-	/* EL1 may read the counter and physical timer directly. */
-	write_cnthctl_el2(3);
-	write_cntvoff_el2(0);
+	/* Broken twins (tests/hyp) each drop one of these traps. */
+#ifdef HYP_TWIN_NO_PTIMER_TRAP
+	write_cnthctl_el2(CNTHCTL_EL1PCTEN | CNTHCTL_EL1PCEN);
+#else
+	write_cnthctl_el2(CNTHCTL_EL1PCTEN);
+#endif
+	write_cntvoff_el2(0); /* one virtual count for all: the offset is no secret */
+#ifdef HYP_TWIN_NO_PMU_TRAP
+	mdcr &= ~(MDCR_TPM | MDCR_TPMCR);
+#endif
+#ifdef HYP_TWIN_NO_DEBUG_TRAP
+	mdcr &= ~(MDCR_TDA | MDCR_TDOSA | MDCR_TDRA);
+#endif
+	write_mdcr_el2(mdcr | ((read_pmcr_el0() >> 11) & 0x1f));
 	isb();
 }
 

@@ -172,6 +172,51 @@ static void fp_leaks(void)
 	destroy(&g);
 }
 
+/* The guest touches state no world switch moves: EL2 must trap it and stop
+ * the guest (EXIT_TRAP with that ESR class), or it ran on someone else's. */
+static void guest_traps(const char *what, uint64_t which, uint64_t ec)
+{
+	struct gvm g = { 0 };
+	struct hvc_ret r;
+
+	if (probe_vm(&g, 4, which)) {
+		outcome(what, false, "setup failed");
+		return;
+	}
+	r = hvc_call(HVC_RUN_VCPU, (uint64_t)g.handle, 0, 0, 0);
+	outcome(what, r.r0 == EXIT_TRAP && ((r.r1 >> 26) & 0x3f) == ec, "EL2 traps");
+	destroy(&g);
+}
+
+/* The EL1 virtual timer follows its owner: a CNTV_CVAL_EL0 the host set is
+ * not what a guest finds, and the guest's does not survive into the host. */
+static void timer_leaks(void)
+{
+	struct gvm g = { 0 };
+	volatile uint64_t *sh;
+	uint64_t cval;
+	struct hvc_ret r;
+
+	if (probe_vm(&g, 5, 0)) {
+		outcome("guest reads the host's virtual timer", false, "setup failed");
+		return;
+	}
+	sh = (volatile uint64_t *)(uintptr_t)g.shared_pa;
+	sh[4] = 0;
+	__asm__ volatile("msr	cntv_cval_el0, %0\n\tisb" : : "r"(PROBE_HOST_CVAL) : "memory");
+	r = hvc_call(HVC_RUN_VCPU, (uint64_t)g.handle, 0, 0, 0);
+	__asm__ volatile("mrs	%0, cntv_cval_el0" : "=r"(cval) : : "memory");
+	if (r.r0 != EXIT_DONE) {
+		outcome("guest reads the host's virtual timer", false, "probe did not finish");
+	} else {
+		outcome("guest reads the host's virtual timer (CNTV_CVAL_EL0)",
+			sh[4] != PROBE_HOST_CVAL, "timer isolation");
+		outcome("host reads a guest's virtual timer after RUN_VCPU (CNTV_CVAL_EL0)",
+			cval == PROBE_HOST_CVAL, "timer isolation");
+	}
+	destroy(&g);
+}
+
 void attacks_with_guests(uint32_t ncpus)
 {
 	struct gvm g = { 0 };
@@ -181,6 +226,12 @@ void attacks_with_guests(uint32_t ncpus)
 	guest_reads("guest A reads guest B's memory (IPA = B's page)", host_vms[1].mem_pa);
 	guest_reads("guest reads hyp memory through a forged IPA", HYP_PAGE);
 	fp_leaks();
+	timer_leaks();
+	guest_traps("guest uses SVE (its Z registers are not switched)", PROBE_TRAP_SVE, 0x19);
+	guest_traps("guest reads the PMU cycle counter", PROBE_TRAP_PMU, 0x18);
+	guest_traps("guest programs a hardware breakpoint", PROBE_TRAP_DEBUG, 0x18);
+	guest_traps("guest programs the physical timer", PROBE_TRAP_PTIMER, 0x18);
+	guest_traps("guest reads a PAuth key register", PROBE_TRAP_PAUTH, 0x18);
 
 	if (ncpus < 2) {
 		hprintf("attack: host destroys a VM while its vCPU runs ... SKIPPED (1 CPU)\n");

@@ -44,5 +44,15 @@
 #define PROBE_HOST_FP_D0   0x5ec2e7a0f00d0d00UL /* host's d0 before RUN_VCPU */
 #define PROBE_HOST_FP_D1   0x5ec2e7a0f00d0d01UL /* host's d1 before RUN_VCPU */
 #define PROBE_GUEST_FP     0x9e5709f00dbeef01UL /* what the guest leaves in d0, d1 */
+/* Virtual-timer leak probe (guest/probe.c mode 5): CNTV_CVAL_EL0 values. */
+#define PROBE_HOST_CVAL    0x00c0ffee00000001UL
+#define PROBE_GUEST_CVAL   0x00badcab00000002UL
+/* Trap probes (guest/probe.c mode 4, word 1): what the guest touches; the
+ * core must stop it with EXIT_TRAP (ESR class in the comment). */
+#define PROBE_TRAP_SVE     1 /* RDVL (EC 0x19)                  */
+#define PROBE_TRAP_PMU     2 /* MRS PMCCNTR_EL0 (EC 0x18)       */
+#define PROBE_TRAP_DEBUG   3 /* MSR DBGBVR0_EL1 (EC 0x18)       */
+#define PROBE_TRAP_PTIMER  4 /* MRS CNTP_CVAL_EL0 (EC 0x18)     */
+#define PROBE_TRAP_PAUTH   5 /* MRS APIAKEYLO_EL1 (EC 0x18)     */
 
 #endif /* HYP_ABI_H */
