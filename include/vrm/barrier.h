@@ -38,9 +38,9 @@
 static inline void vrm_dmb_ish(void)   { vrm_arch_dmb_ish(); }
 static inline void vrm_dmb_ishst(void) { vrm_arch_dmb_ishst(); }
 static inline void vrm_dmb_ishld(void) { vrm_arch_dmb_ishld(); }
-static inline void vrm_dsb_ish(void)   { vrm_arch_dsb_ish(); VRM_CHECK(vrm_check_dsb(1)); }
-static inline void vrm_dsb_ishst(void) { vrm_arch_dsb_ishst(); VRM_CHECK(vrm_check_dsb(0)); }
-static inline void vrm_dsb_nsh(void)   { vrm_arch_dsb_nsh(); VRM_CHECK(vrm_check_dsb(2)); }
+static inline void vrm_dsb_ish(void)   { vrm_arch_dsb_ish(); VRM_CHECK(vrm_check_dsb(VRM_CHECK_DSB_ISH)); }
+static inline void vrm_dsb_ishst(void) { vrm_arch_dsb_ishst(); VRM_CHECK(vrm_check_dsb(VRM_CHECK_DSB_ISHST)); }
+static inline void vrm_dsb_nsh(void)   { vrm_arch_dsb_nsh(); VRM_CHECK(vrm_check_dsb(VRM_CHECK_DSB_NSH)); }
 static inline void vrm_isb(void)       { vrm_arch_isb(); VRM_CHECK(vrm_check_isb()); }
 
 #endif /* VRM_BARRIER_H */

@@ -26,9 +26,10 @@
  *                               table's lock held by this CPU
  *   Sequential-TLB-Invalidation a page (or table page) reused or handed over
  *                               after valid->invalid but before a TLBI covering
- *                               it and a DSB ISH on the issuing CPU; a TLBI
- *                               issued while this CPU's descriptor writes are
- *                               not yet completed by a DSB
+ *                               it and a DSB ISH on a CPU that issued one; a
+ *                               TLBI issued while this CPU's write of an entry
+ *                               it covers is not yet completed by a DSB (ISH or
+ *                               ISHST; NSH(ST) only before a local TLBI)
  *   Memory-Isolation            a page mapped for a principal that neither
  *                               owns nor borrows it (asks the owner query); a
  *                               hyp page mapped in a host/VM table; a
@@ -60,7 +61,7 @@ enum vrm_check_event_kind {
 	VRM_EV_PTE_WRITE,     /* a = entry address, b = old, c = new */
 	VRM_EV_TABLE_PUBLISH, /* a = table page address */
 	VRM_EV_TLBI,          /* a = first address, b = size (0: whole regime), c = vmid */
-	VRM_EV_DSB,           /* a = 1: ISH/full, 0: ISHST (stores only), 2: NSH */
+	VRM_EV_DSB,           /* a = enum vrm_check_dsb_scope */
 	VRM_EV_ISB,
 	VRM_EV_OWNER,         /* a = pa, b = from, c = to */
 	VRM_EV_PAGE_REUSE,    /* a = pa */
@@ -152,7 +153,14 @@ enum vrm_check_tlbi_kind {
 void vrm_check_tlbi(enum vrm_check_tlbi_kind kind, uint16_t vmid, uint64_t addr,
 		    uint64_t size, bool local);
 /* Barriers: called by vrm/barrier.h in checked builds. */
-void vrm_check_dsb(int scope); /* 1: ISH (or SY), 0: ISHST, 2: NSH */
+/* DSB scopes as the hook takes them. */
+enum vrm_check_dsb_scope {
+	VRM_CHECK_DSB_ISHST = 0, /* stores only, Inner Shareable */
+	VRM_CHECK_DSB_ISH = 1,   /* everything, Inner Shareable (or SY) */
+	VRM_CHECK_DSB_NSH = 2,   /* everything, this CPU only */
+	VRM_CHECK_DSB_NSHST = 3, /* stores only, this CPU only */
+};
+void vrm_check_dsb(int scope); /* enum vrm_check_dsb_scope */
 void vrm_check_isb(void);
 
 /*

@@ -81,7 +81,7 @@ void vrm_check_lock_released(const void *lock)
 	check_lock();
 	c = &vrm_check_state.cpu[check_cpu_id()];
 	check_event(VRM_EV_UNLOCK, 0, (uintptr_t)lock, 0, 0);
-	if (c->pte_dirty && c->dirty_lock == lock)
+	if (dirty_under_lock(c, lock))
 		check_violation_locked(VRM_COND_NO_BARRIER_MISUSE,
 				       "table lock released before a DSB completed its descriptor writes",
 				       (uintptr_t)lock, 0);

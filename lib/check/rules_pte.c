@@ -20,12 +20,18 @@ static bool is_table(uint64_t d, uint32_t level)
 	return level < 3 && (d & DESC_TABLE);
 }
 
-/* Same output address and same kind of entry: the change touches only
- * permission/attribute bits, which Arm ARM D8.14 lets software change
- * without break-before-make. */
+/* Bits whose change needs break-before-make even at the same output
+ * address (Arm ARM D8.14.1): memory type (stage-1 AttrIndx and NS, stage-2
+ * MemAttr: bits [5:2]), shareability [9:8], nG [11] and Contiguous [52].
+ * Permissions (AP/S2AP, XN/PXN), AF and DBM may change in place. */
+#define DESC_BBM_ATTRS ((0xfull << 2) | (3ull << 8) | (1ull << 11) | (1ull << 52))
+
+/* Same output address, same kind of entry, same memory type and
+ * shareability: a change software may write over the live entry. */
 static bool same_translation(uint64_t a, uint64_t b, uint32_t level)
 {
-	return (a & DESC_OA_MASK) == (b & DESC_OA_MASK) && is_table(a, level) == is_table(b, level);
+	return (a & DESC_OA_MASK) == (b & DESC_OA_MASK) && is_table(a, level) == is_table(b, level) &&
+	       (is_table(a, level) || ((a ^ b) & DESC_BBM_ATTRS) == 0);
 }
 
 static bool is_el2(const struct vrm_check_table *t)
@@ -66,7 +72,7 @@ static void pending_open(const struct vrm_check_table *t, uint64_t old, uint32_t
 
 		/* An unmap of a run breaks contiguous entries one by one:
 		 * grow the neighbour rather than take a slot per page. */
-		if (p->state == PENDING_INVALIDATED && same_regime(p, t) &&
+		if (p->state == PENDING_INVALIDATED && same_regime(p, t) && p->esize == size &&
 		    p->addr + p->size == base && p->pa + p->size == pa) {
 			p->size += size;
 			return;
@@ -74,7 +80,7 @@ static void pending_open(const struct vrm_check_table *t, uint64_t old, uint32_t
 	}
 	if (s->nlive < s->npending) {
 		s->pending[s->nlive++] = (struct check_pending){
-			.addr = base, .size = size, .pa = pa,
+			.addr = base, .size = size, .esize = size, .pa = pa,
 			.vmid = t->vmid, .el2 = is_el2(t), .state = PENDING_INVALIDATED,
 		};
 		return;
@@ -120,8 +126,7 @@ void vrm_check_pte_write(const struct vrm_check_table *t, const volatile uint64_
 	check_lock();
 	c = &vrm_check_state.cpu[check_cpu_id()];
 	check_event(VRM_EV_PTE_WRITE, (uint16_t)level, where, old, new_desc);
-	c->pte_dirty = true;
-	c->dirty_lock = t->lock;
+	dirty_add(c, t, addr & ~(size - 1), size);
 
 	if (t->lock && !vrm_ticket_held_by_me(t->lock))
 		check_violation_locked(VRM_COND_TRANSACTIONAL_PAGE_TABLE,

@@ -119,7 +119,7 @@ void vrm_check_state_reset(void)
 	for (size_t i = 0; i < s->npending; i++)
 		s->pending[i] = (struct check_pending){ 0 };
 	for (size_t i = 0; i < VRM_MAX_CPUS; i++)
-		s->cpu[i] = (struct check_cpu){ 0 };
+		s->cpu[i].ndirty = 0; /* records past ndirty are dead (no memset: freestanding) */
 	for (size_t i = 0; i < CHECK_RING; i++)
 		s->ring[i] = (struct vrm_check_event){ 0 };
 	s->seq = 0;

@@ -23,19 +23,36 @@ struct check_guard {
 enum pending_state { PENDING_FREE = 0, PENDING_INVALIDATED, PENDING_TLBI_ISSUED };
 
 /* An entry that was valid and is now broken: until a TLBI covering it and a
- * DSB ISH on the issuing CPU, some TLB may still hold its translation. */
+ * DSB ISH on a CPU that issued such a TLBI, some TLB may still hold its
+ * translation. A TLBI covering part of a record splits it (the rest stays
+ * pending); any issuing CPU's own DSB ISH completes its TLBI. */
 struct check_pending {
-	uint64_t addr, size;   /* input-address range the old entry covered */
+	uint64_t addr, size;   /* input-address range the old entries covered */
+	uint64_t esize;        /* size of each entry (a TLBI by address removes
+				  whole entries: records split only at these) */
 	vrm_pa_t pa;           /* output range [pa, pa + size) */
 	uint16_t vmid;
 	uint8_t el2;           /* EL2 stage-1 regime, else stage-2 of vmid */
 	uint8_t state;         /* enum pending_state */
-	uint32_t tlbi_cpu;
+	uint64_t tlbi_cpus;    /* bit n: CPU n issued a covering TLBI */
 };
 
+/* A descriptor write this CPU has not completed with a DSB ISH/ISHST yet:
+ * other CPUs' walkers may not see it (Arm ARM D8.2.5). Adjacent writes of
+ * one regime under one lock share a record. */
+struct check_dirty {
+	const void *lock;      /* table lock it was written under (or NULL) */
+	uint64_t addr, size;   /* input-address range of the entries written */
+	uint16_t vmid;
+	uint8_t el2;
+	uint8_t local_done;    /* a DSB NSH(ST) completed it for this CPU's walks */
+};
+
+#define CHECK_DIRTY 8
+
 struct check_cpu {
-	const void *dirty_lock;    /* table lock of a descriptor write not yet DSB'd */
-	bool pte_dirty;
+	struct check_dirty dirty[CHECK_DIRTY];
+	uint32_t ndirty;
 };
 
 struct check_state {
@@ -64,6 +81,19 @@ void check_event(uint8_t kind, uint16_t aux, uint64_t a, uint64_t b, uint64_t c)
 /* Report with history; caller holds the checker lock. */
 void check_violation_locked(enum vrm_cond cond, const char *rule, uint64_t addr, uint64_t addr2);
 uint32_t check_cpu_id(void);
+
+/* lib/check/dirty.c: this CPU's incomplete descriptor writes. */
+void dirty_add(struct check_cpu *c, const struct vrm_check_table *t, uint64_t addr,
+	       uint64_t size);
+/* Complete them: for every CPU's walks (ISH/ISHST) or only this CPU's (NSH). */
+void dirty_complete(struct check_cpu *c, bool all_cpus);
+bool dirty_under_lock(const struct check_cpu *c, const void *lock);
+/* Any write the TLBI covers still incomplete for the CPUs it reaches? */
+bool dirty_covered(const struct check_cpu *c, enum vrm_check_tlbi_kind kind, uint16_t vmid,
+		   uint64_t addr, uint64_t size, bool local);
+/* Does a TLBI of this kind reach entries of this regime in [addr, addr+size)? */
+bool tlbi_reaches(enum vrm_check_tlbi_kind kind, uint16_t tvmid, uint64_t taddr,
+		  uint64_t tsize, bool el2, uint16_t vmid, uint64_t addr, uint64_t size);
 
 /* Architecture-defined descriptor bits shared by stage-1 and stage-2. */
 #define DESC_VALID 1ull

@@ -40,7 +40,7 @@
 
 #define tb_dsb_ishst() vrm_dsb_ishst()
 #define tb_dsb_ish() vrm_dsb_ish()
-#define tb_dsb_nshst() vrm_arch_dsb_nshst()
+#define tb_dsb_nshst() do { vrm_arch_dsb_nshst(); TB_CHECK(vrm_check_dsb(VRM_CHECK_DSB_NSHST)); } while (0)
 #define tb_dsb_nsh() vrm_dsb_nsh()
 #define tb_isb() vrm_isb()
 #define tb_tlbi_ipas2e1is(op) vrm_arch_tlbi_ipas2e1is(op)
@@ -89,10 +89,10 @@ static inline void tb_vmid_exit(uint64_t old, uint16_t vmid)
 
 /* The model's barriers are events, not vrm/barrier.h calls, so they tell
  * the checker themselves (the EL2 ones go through vrm/barrier.h). */
-#define tb_dsb_ishst() do { tb_ev(VRM_TLB_EV_DSB_ISHST, 0); TB_CHECK(vrm_check_dsb(0)); } while (0)
-#define tb_dsb_ish() do { tb_ev(VRM_TLB_EV_DSB_ISH, 0); TB_CHECK(vrm_check_dsb(1)); } while (0)
-#define tb_dsb_nshst() tb_ev(VRM_TLB_EV_DSB_NSHST, 0)
-#define tb_dsb_nsh() do { tb_ev(VRM_TLB_EV_DSB_NSH, 0); TB_CHECK(vrm_check_dsb(2)); } while (0)
+#define tb_dsb_ishst() do { tb_ev(VRM_TLB_EV_DSB_ISHST, 0); TB_CHECK(vrm_check_dsb(VRM_CHECK_DSB_ISHST)); } while (0)
+#define tb_dsb_ish() do { tb_ev(VRM_TLB_EV_DSB_ISH, 0); TB_CHECK(vrm_check_dsb(VRM_CHECK_DSB_ISH)); } while (0)
+#define tb_dsb_nshst() do { tb_ev(VRM_TLB_EV_DSB_NSHST, 0); TB_CHECK(vrm_check_dsb(VRM_CHECK_DSB_NSHST)); } while (0)
+#define tb_dsb_nsh() do { tb_ev(VRM_TLB_EV_DSB_NSH, 0); TB_CHECK(vrm_check_dsb(VRM_CHECK_DSB_NSH)); } while (0)
 #define tb_isb() do { tb_ev(VRM_TLB_EV_ISB, 0); TB_CHECK(vrm_check_isb()); } while (0)
 #define tb_tlbi_ipas2e1is(op) tb_ev(VRM_TLB_EV_TLBI_IPAS2E1IS, (op))
 #define tb_tlbi_ipas2e1(op) tb_ev(VRM_TLB_EV_TLBI_IPAS2E1, (op))

@@ -23,7 +23,14 @@ fi
 mkdir -p "$build"
 build=$(cd "$build" && pwd)
 wp="$root/proofs/wp"
-timeout_s=${VRM_WP_TIMEOUT:-10}
+# Bounded work, not wall-clock: each goal gets a prover step budget
+# (-wp-steps, why3's steplimit: CVC4 and Z3 resource units, the same on any
+# machine); the largest proof here takes 344,598 steps, so 1,500,000 leaves
+# 4x room. The wall-clock timeout is only a backstop: with 10 s (the old
+# limit) a goal that takes 5.4 s on an idle machine timed out at 20 s while
+# another build loaded both cores (CVC4 on tlb_range's contiguous_3).
+steps=${VRM_WP_STEPS:-1500000}
+timeout_s=${VRM_WP_TIMEOUT:-120}
 
 if ! command -v frama-c >/dev/null; then
 	echo "1..0 # SKIP frama-c not installed"
@@ -39,7 +46,7 @@ fi
 # load of a volatile is an ordinary read, see framac_stubs.h; -inline-calls:
 # WP proves the named real bodies inlined into the harness function)
 harnesses=(
-	"tlb_range:vrm_tlb_range_encode:-wp-timeout 20"
+	"tlb_range:vrm_tlb_range_encode:"
 	"pgt_desc:vrm_pgt_desc_type,vrm_pgt_prot_valid,vrm_pgt_desc_table:"
 	"pgt_map:map_run,pgt_level_shift:-wp-no-volatile"
 	"pgt_roundtrip:attrs_roundtrip:-inline-calls vrm_pgt_desc_leaf,vrm_pgt_desc_prot,s2_attrs,s1_attrs,vrm_pgt_prot_valid,vrm_pgt_level_size,pgt_level_shift -wp-auto wp:range -wp-timeout 1"
@@ -85,7 +92,7 @@ for h in "${harnesses[@]}"; do
 			-cpp-extra-args="-CC -include $wp/include/framac_stubs.h -I$wp/include -I$root/include" \
 			"$wp/$name.c" \
 			-wp -wp-rte $sel -wp-prover z3,cvc4 \
-			-wp-timeout "$timeout_s" -wp-par 2 -wp-cache none \
+			-wp-steps "$steps" -wp-timeout "$timeout_s" -wp-par 2 -wp-cache none \
 			-wp-out "$build/$name/wp" $extra $post) >"$log.pass" 2>&1 || rc=1
 		cat "$log.pass" >>"$log"
 		line=$(grep -E '^\[wp\] Proved goals: ' "$log.pass" | tail -1 | sed -E 's/.*: +//')

@@ -1,0 +1,285 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Checker precision (issue 18): the classes of violation an outside client
+ * found the checker missing, and the correct programs it flagged. Each
+ * test is a planted violation that must be reported, or the correct twin
+ * that must stay silent. The "kernel" is this test calling the hooks, as a
+ * kernel with its own descriptor writes would (docs/checker.md).
+ */
+#define _DEFAULT_SOURCE
+#include <check.h>
+#include <string.h>
+
+#include <vrm/barrier.h>
+#include <vrm/check.h>
+#include <vrm/hosted.h>
+#include <vrm/ticket.h>
+#include "../tools/check_run.h"
+
+static struct vrm_check_report last;
+
+static void capture(const struct vrm_check_report *r)
+{
+	last = *r;
+}
+
+static void setup(void)
+{
+	vrm_hosted_set_cpu_id(0);
+	vrm_check_reset();
+	vrm_check_set_reporter(capture);
+	vrm_check_set_owner_query(NULL, NULL);
+	memset(&last, 0, sizeof(last));
+}
+
+static void teardown(void)
+{
+	vrm_hosted_set_cpu_id(0);
+	vrm_check_set_reporter(NULL);
+	vrm_check_reset();
+}
+
+#define ONLY(cond, n)                                                            \
+	do {                                                                     \
+		ck_assert_uint_eq(vrm_check_count(cond), (n));                   \
+		ck_assert_uint_eq(vrm_check_total(), (n));                       \
+	} while (0)
+
+#define PAGE_DESC(pa) ((uint64_t)(pa) | 3u)   /* valid level-3 page */
+#define S2_AP_RW (3ull << 6)                  /* permissions: may change in place */
+#define S2_MEMATTR_DEVICE (0x1ull << 2)       /* memory type: needs BBM */
+#define S2_MEMATTR_NORMAL (0xfull << 2)
+#define SH_INNER (3ull << 8)
+
+static vrm_ticket_t lock_a = VRM_TICKET_INIT, lock_b = VRM_TICKET_INIT;
+static uint64_t ent[8];
+static const struct vrm_check_table s2 = { .vmid = 5, .lock = &lock_a };
+static const struct vrm_check_table s2_b = { .vmid = 5, .lock = &lock_b };
+
+/* Break 4 adjacent 4 KiB entries in ascending order (one merged record). */
+static void break_four(void)
+{
+	vrm_ticket_lock(&lock_a);
+	for (int i = 0; i < 4; i++)
+		vrm_check_pte_write(&s2, &ent[i], PAGE_DESC(0x70000 + i * 0x1000), 0, 3,
+				    0x50000 + i * 0x1000);
+	vrm_dsb_ishst();
+	vrm_ticket_unlock(&lock_a);
+}
+
+/* ---- 1: a range flush one page short of a merged run */
+START_TEST(range_flush_one_page_short_is_reported)
+{
+	break_four();
+	vrm_check_tlbi(VRM_TLBI_S2_IPA, 5, 0x50000, 3 * 0x1000, false);
+	vrm_dsb_ish();
+	vrm_check_page_reuse(0x72000); /* flushed: fine */
+	ONLY(VRM_COND_SEQUENTIAL_TLB_INVALIDATION, 0);
+	vrm_check_page_reuse(0x73000); /* the one the flush missed */
+	ONLY(VRM_COND_SEQUENTIAL_TLB_INVALIDATION, 1);
+	ck_assert_uint_eq(last.addr, 0x73000);
+}
+END_TEST
+
+START_TEST(range_flush_of_the_whole_run_is_silent)
+{
+	break_four();
+	vrm_check_tlbi(VRM_TLBI_S2_IPA, 5, 0x50000, 4 * 0x1000, false);
+	vrm_dsb_ish();
+	for (int i = 0; i < 4; i++)
+		vrm_check_page_reuse(0x70000 + i * 0x1000);
+	ONLY(VRM_COND_SEQUENTIAL_TLB_INVALIDATION, 0);
+}
+END_TEST
+
+START_TEST(flush_of_one_address_of_a_block_covers_the_block)
+{
+	/* A TLBI by address removes whole entries: one IPA inside a 2 MiB
+	 * block invalidates the block. */
+	vrm_ticket_lock(&lock_a);
+	vrm_check_pte_write(&s2, &ent[0], 0x40000000 | 1u, 0, 2, 0x200000);
+	vrm_dsb_ishst();
+	vrm_ticket_unlock(&lock_a);
+	vrm_check_tlbi(VRM_TLBI_S2_IPA, 5, 0x3ff000, 0x1000, false);
+	vrm_dsb_ish();
+	vrm_check_page_reuse(0x40000000);
+	vrm_check_page_reuse(0x401ff000);
+	ONLY(VRM_COND_SEQUENTIAL_TLB_INVALIDATION, 0);
+}
+END_TEST
+
+/* ---- 2: memory type or shareability changed in place */
+START_TEST(memory_type_change_without_bbm_is_reported)
+{
+	uint64_t old = PAGE_DESC(0x70000) | S2_MEMATTR_NORMAL | SH_INNER | S2_AP_RW;
+
+	vrm_ticket_lock(&lock_a);
+	vrm_check_pte_write(&s2, &ent[0], old, (old & ~S2_MEMATTR_NORMAL) | S2_MEMATTR_DEVICE, 3,
+			    0x50000);
+	vrm_check_pte_write(&s2, &ent[1], old, old & ~SH_INNER, 3, 0x51000);
+	vrm_dsb_ishst();
+	vrm_ticket_unlock(&lock_a);
+	ONLY(VRM_COND_TRANSACTIONAL_PAGE_TABLE, 2);
+}
+END_TEST
+
+START_TEST(permission_change_in_place_is_silent)
+{
+	uint64_t old = PAGE_DESC(0x70000) | S2_MEMATTR_NORMAL | SH_INNER | S2_AP_RW;
+
+	vrm_ticket_lock(&lock_a);
+	vrm_check_pte_write(&s2, &ent[0], old, old & ~(2ull << 6), 3, 0x50000); /* RW -> RO */
+	vrm_check_pte_write(&s2, &ent[1], old, old | (1ull << 54), 3, 0x51000); /* + XN */
+	vrm_dsb_ishst();
+	vrm_ticket_unlock(&lock_a);
+	ONLY(VRM_COND_TRANSACTIONAL_PAGE_TABLE, 0);
+}
+END_TEST
+
+/* ---- 3: DSB scope: NSH completes nothing for other CPUs */
+START_TEST(nsh_dsb_before_table_unlock_is_reported)
+{
+	vrm_ticket_lock(&lock_a);
+	vrm_check_pte_write(&s2, &ent[0], 0, PAGE_DESC(0x70000), 3, 0x50000);
+	vrm_dsb_nsh();
+	vrm_ticket_unlock(&lock_a);
+	ONLY(VRM_COND_NO_BARRIER_MISUSE, 1);
+}
+END_TEST
+
+START_TEST(nsh_dsb_before_broadcast_tlbi_is_reported)
+{
+	vrm_ticket_lock(&lock_a);
+	vrm_check_pte_write(&s2, &ent[0], PAGE_DESC(0x70000), 0, 3, 0x50000);
+	vrm_dsb_nsh();
+	vrm_check_tlbi(VRM_TLBI_S2_IPA, 5, 0x50000, 0x1000, false);
+	vrm_dsb_ish();
+	vrm_ticket_unlock(&lock_a);
+	ONLY(VRM_COND_SEQUENTIAL_TLB_INVALIDATION, 1);
+}
+END_TEST
+
+START_TEST(nsh_dsb_before_a_local_tlbi_is_silent)
+{
+	/* This CPU's own walker sees the write after DSB NSH: enough for a
+	 * TLBI that reaches only this CPU (the local flush sequences). */
+	vrm_ticket_lock(&lock_a);
+	vrm_check_pte_write(&s2, &ent[0], PAGE_DESC(0x70000), 0, 3, 0x50000);
+	vrm_dsb_nsh();
+	vrm_check_tlbi(VRM_TLBI_S2_IPA, 5, 0x50000, 0x1000, true);
+	vrm_dsb_ish();
+	vrm_ticket_unlock(&lock_a);
+	ONLY(VRM_COND_SEQUENTIAL_TLB_INVALIDATION, 0);
+	ONLY(VRM_COND_NO_BARRIER_MISUSE, 0);
+}
+END_TEST
+
+/* ---- 4: every table lock's writes, not just the last one's */
+START_TEST(earlier_table_unlocked_with_writes_incomplete_is_reported)
+{
+	vrm_ticket_lock(&lock_a);
+	vrm_check_pte_write(&s2, &ent[0], 0, PAGE_DESC(0x70000), 3, 0x50000);
+	vrm_ticket_lock(&lock_b);
+	vrm_check_pte_write(&s2_b, &ent[1], 0, PAGE_DESC(0x80000), 3, 0x90000);
+	vrm_ticket_unlock(&lock_a); /* A's write not completed by any DSB */
+	ONLY(VRM_COND_NO_BARRIER_MISUSE, 1);
+	ck_assert_uint_eq(last.addr, (uintptr_t)&lock_a);
+	vrm_dsb_ishst();
+	vrm_ticket_unlock(&lock_b);
+	ONLY(VRM_COND_NO_BARRIER_MISUSE, 1);
+}
+END_TEST
+
+START_TEST(both_tables_completed_before_unlock_is_silent)
+{
+	vrm_ticket_lock(&lock_a);
+	vrm_check_pte_write(&s2, &ent[0], 0, PAGE_DESC(0x70000), 3, 0x50000);
+	vrm_ticket_lock(&lock_b);
+	vrm_check_pte_write(&s2_b, &ent[1], 0, PAGE_DESC(0x80000), 3, 0x90000);
+	vrm_dsb_ishst();
+	vrm_ticket_unlock(&lock_a);
+	vrm_ticket_unlock(&lock_b);
+	ONLY(VRM_COND_NO_BARRIER_MISUSE, 0);
+}
+END_TEST
+
+/* ---- 8: another CPU's covering TLBI does not take the record over */
+START_TEST(issuing_cpus_own_dsb_completes_despite_a_second_tlbi)
+{
+	break_four();
+	vrm_check_tlbi(VRM_TLBI_S2_IPA, 5, 0x50000, 4 * 0x1000, false);
+	vrm_hosted_set_cpu_id(1);                /* a VMID rollover elsewhere */
+	vrm_check_tlbi(VRM_TLBI_ALL_EL1, 0, 0, 0, false);
+	vrm_hosted_set_cpu_id(0);
+	vrm_dsb_ish();                           /* the first issuer's DSB */
+	vrm_check_page_reuse(0x70000);
+	ONLY(VRM_COND_SEQUENTIAL_TLB_INVALIDATION, 0);
+	vrm_hosted_set_cpu_id(1);
+	vrm_dsb_ish();
+	vrm_hosted_set_cpu_id(0);
+}
+END_TEST
+
+START_TEST(dsb_on_a_cpu_that_issued_no_tlbi_completes_nothing)
+{
+	break_four();
+	vrm_hosted_set_cpu_id(1);
+	vrm_check_tlbi(VRM_TLBI_ALL_EL1, 0, 0, 0, false);
+	vrm_hosted_set_cpu_id(2);
+	vrm_dsb_ish();                           /* CPU 2 issued nothing */
+	vrm_hosted_set_cpu_id(0);
+	vrm_check_page_reuse(0x70000);
+	ONLY(VRM_COND_SEQUENTIAL_TLB_INVALIDATION, 1);
+}
+END_TEST
+
+/* ---- 9: only the TLBI'd entry's own write must be complete */
+START_TEST(unrelated_incomplete_write_does_not_fault_a_correct_tlbi)
+{
+	vrm_ticket_lock(&lock_a);
+	vrm_check_pte_write(&s2, &ent[0], PAGE_DESC(0x70000), 0, 3, 0x50000);
+	vrm_dsb_ishst();                         /* the broken entry: complete */
+	vrm_check_pte_write(&s2, &ent[1], 0, PAGE_DESC(0x80000), 3, 0x90000); /* unrelated */
+	vrm_check_tlbi(VRM_TLBI_S2_IPA, 5, 0x50000, 0x1000, false);
+	vrm_dsb_ish();
+	vrm_ticket_unlock(&lock_a);
+	ONLY(VRM_COND_SEQUENTIAL_TLB_INVALIDATION, 0);
+}
+END_TEST
+
+START_TEST(tlbi_over_the_incomplete_write_itself_is_reported)
+{
+	vrm_ticket_lock(&lock_a);
+	vrm_check_pte_write(&s2, &ent[1], 0, PAGE_DESC(0x80000), 3, 0x90000);
+	vrm_dsb_ishst();
+	vrm_check_pte_write(&s2, &ent[0], PAGE_DESC(0x70000), 0, 3, 0x50000); /* no DSB */
+	vrm_check_tlbi(VRM_TLBI_S2_IPA, 5, 0x50000, 0x1000, false);
+	vrm_dsb_ish();
+	vrm_ticket_unlock(&lock_a);
+	ONLY(VRM_COND_SEQUENTIAL_TLB_INVALIDATION, 1);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("check-precision");
+	TCase *tc = tcase_create("classes");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, range_flush_one_page_short_is_reported);
+	tcase_add_test(tc, range_flush_of_the_whole_run_is_silent);
+	tcase_add_test(tc, flush_of_one_address_of_a_block_covers_the_block);
+	tcase_add_test(tc, memory_type_change_without_bbm_is_reported);
+	tcase_add_test(tc, permission_change_in_place_is_silent);
+	tcase_add_test(tc, nsh_dsb_before_table_unlock_is_reported);
+	tcase_add_test(tc, nsh_dsb_before_broadcast_tlbi_is_reported);
+	tcase_add_test(tc, nsh_dsb_before_a_local_tlbi_is_silent);
+	tcase_add_test(tc, earlier_table_unlocked_with_writes_incomplete_is_reported);
+	tcase_add_test(tc, both_tables_completed_before_unlock_is_silent);
+	tcase_add_test(tc, issuing_cpus_own_dsb_completes_despite_a_second_tlbi);
+	tcase_add_test(tc, dsb_on_a_cpu_that_issued_no_tlbi_completes_nothing);
+	tcase_add_test(tc, unrelated_incomplete_write_does_not_fault_a_correct_tlbi);
+	tcase_add_test(tc, tlbi_over_the_incomplete_write_itself_is_reported);
+	suite_add_tcase(s, tc);
+	return vrm_test_run(s);
+}
