@@ -29,7 +29,9 @@
  *                               it and a DSB ISH on a CPU that issued one; a
  *                               TLBI issued while this CPU's write of an entry
  *                               it covers is not yet completed by a DSB (ISH or
- *                               ISHST; NSH(ST) only before a local TLBI)
+ *                               ISHST; NSH(ST) only before a local TLBI); a
+ *                               stage-2 table destroyed with no VMID flush
+ *                               since its last valid entry
  *   Memory-Isolation            a page mapped for a principal that neither
  *                               owns nor borrows it (asks the owner query); a
  *                               hyp page mapped in a host/VM table; a
@@ -141,6 +143,14 @@ void vrm_check_pte_write(const struct vrm_check_table *t, const volatile uint64_
 			 uint64_t old, uint64_t new_desc, uint32_t level, uint64_t addr);
 /* A new table page is about to be linked: it must be all invalid entries. */
 void vrm_check_table_publish(const struct vrm_check_table *t, const uint64_t *table);
+/* Destroying a table (vrm_pgt_destroy): each entry still valid in it, and
+ * each table page (root included) as it is freed. Unless the regime had a
+ * whole-regime flush (TLBI by VMID/ALL + DSB ISH) since its last valid
+ * entry was written, freeing a table page is reported, and the dropped
+ * entries' pages stay pending until such a flush. */
+void vrm_check_entry_dropped(const struct vrm_check_table *t, uint64_t old, uint32_t level,
+			     uint64_t addr);
+void vrm_check_table_freed(const struct vrm_check_table *t, vrm_pa_t table);
 
 enum vrm_check_tlbi_kind {
 	VRM_TLBI_S2_IPA,     /* stage-2 IPA range of one VMID */

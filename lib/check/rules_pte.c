@@ -60,8 +60,7 @@ static struct check_pending *pending_find(const struct vrm_check_table *t, uint6
 	return NULL;
 }
 
-static void pending_open(const struct vrm_check_table *t, uint64_t old, uint32_t level,
-			 uint64_t addr)
+void pending_open(const struct vrm_check_table *t, uint64_t old, uint32_t level, uint64_t addr)
 {
 	struct check_state *s = &vrm_check_state;
 	uint64_t size = level_size(level);
@@ -143,6 +142,8 @@ void vrm_check_pte_write(const struct vrm_check_table *t, const volatile uint64_
 
 	if (is_valid(old) && !is_valid(new_desc))
 		pending_open(t, old, level, addr);
+	if (is_valid(new_desc))
+		regime_mapped(t);
 	if (!is_valid(old) && is_valid(new_desc)) {
 		if (pending_find(t, addr & ~(size - 1), size))
 			check_violation_locked(VRM_COND_TRANSACTIONAL_PAGE_TABLE,

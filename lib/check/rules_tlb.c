@@ -95,6 +95,8 @@ void vrm_check_tlbi(enum vrm_check_tlbi_kind kind, uint16_t vmid, uint64_t addr,
 		check_violation_locked(VRM_COND_SEQUENTIAL_TLB_INVALIDATION,
 				       "TLBI issued before a DSB completed the descriptor write",
 				       addr, vmid);
+	if (!local)
+		regime_tlbi(kind, vmid, cpu);
 	/* A local TLBI leaves the other CPUs' TLBs: it closes nothing on SMP.
 	 * Records split off below are appended past `live`: already decided. */
 	live = s->nlive;
@@ -124,6 +126,8 @@ void vrm_check_dsb(int scope)
 	/* Only a DSB that waits for everything (ISH) completes a broadcast
 	 * TLBI, and only on a CPU that issued one covering the entry; a
 	 * completed entry leaves by swapping in the last live one. */
+	if (scope == VRM_CHECK_DSB_ISH)
+		regime_dsb_ish(cpu);
 	for (size_t i = 0; scope == VRM_CHECK_DSB_ISH && i < s->nlive;) {
 		struct check_pending *p = &s->pending[i];
 

@@ -120,6 +120,8 @@ void vrm_check_state_reset(void)
 		s->pending[i] = (struct check_pending){ 0 };
 	for (size_t i = 0; i < VRM_MAX_CPUS; i++)
 		s->cpu[i].ndirty = 0; /* records past ndirty are dead (no memset: freestanding) */
+	for (size_t i = 0; i < CHECK_REGIMES; i++)
+		s->regimes[i] = (struct check_regime){ 0 };
 	for (size_t i = 0; i < CHECK_RING; i++)
 		s->ring[i] = (struct vrm_check_event){ 0 };
 	s->seq = 0;

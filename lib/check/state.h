@@ -50,6 +50,19 @@ struct check_dirty {
 
 #define CHECK_DIRTY 8
 
+/* A translation regime (a VMID's stage 2, or EL2) that had a valid entry
+ * written since its last whole-regime flush completed (TLBI by VMID or
+ * ALL, then a DSB ISH on an issuing CPU): TLBs may hold any of its
+ * translations, so its tables may not be freed yet (regime.c). */
+struct check_regime {
+	uint16_t vmid;
+	uint8_t el2;
+	uint8_t used;
+	uint64_t flush_cpus;   /* CPUs that issued a whole-regime TLBI since */
+};
+
+#define CHECK_REGIMES 64
+
 struct check_cpu {
 	struct check_dirty dirty[CHECK_DIRTY];
 	uint32_t ndirty;
@@ -67,6 +80,7 @@ struct check_state {
 	size_t npending;
 	size_t nlive;              /* pending[0, nlive) are in use: loops stop there */
 	struct check_cpu cpu[VRM_MAX_CPUS];
+	struct check_regime regimes[CHECK_REGIMES]; /* used ones: mapped, not flushed */
 	uint64_t untracked;        /* pending entries dropped: table full */
 	vrm_check_owner_fn owner_query;
 	void *owner_ctx;
@@ -91,6 +105,13 @@ bool dirty_under_lock(const struct check_cpu *c, const void *lock);
 /* Any write the TLBI covers still incomplete for the CPUs it reaches? */
 bool dirty_covered(const struct check_cpu *c, enum vrm_check_tlbi_kind kind, uint16_t vmid,
 		   uint64_t addr, uint64_t size, bool local);
+/* lib/check/regime.c: regimes mapped since their last whole flush. */
+void regime_mapped(const struct vrm_check_table *t);
+void regime_tlbi(enum vrm_check_tlbi_kind kind, uint16_t vmid, uint32_t cpu);
+void regime_dsb_ish(uint32_t cpu);
+bool regime_needs_flush(const struct vrm_check_table *t);
+/* lib/check/rules_pte.c */
+void pending_open(const struct vrm_check_table *t, uint64_t old, uint32_t level, uint64_t addr);
 /* Does a TLBI of this kind reach entries of this regime in [addr, addr+size)? */
 bool tlbi_reaches(enum vrm_check_tlbi_kind kind, uint16_t tvmid, uint64_t taddr,
 		  uint64_t tsize, bool el2, uint16_t vmid, uint64_t addr, uint64_t size);

@@ -23,6 +23,15 @@ int vrm_pgt_init(struct vrm_pgt *pgt, const struct vrm_pgt_config *cfg,
 	root = mm->zalloc_page(mm->ctx);
 	if (!root)
 		return -VRM_ENOMEM;
+#if VRM_CHECKED
+	{
+		/* The root is published too (to VTTBR/TTBR): all invalid. */
+		struct vrm_check_table t = { .kernel = (cfg->flags & VRM_PGT_KERNEL) != 0,
+					     .el2 = cfg->stage == VRM_PGT_EL2_S1, .vmid = cfg->vmid };
+
+		vrm_check_table_publish(&t, root);
+	}
+#endif
 	vrm_ticket_init(&pgt->lock);
 	pgt->stage = (uint8_t)cfg->stage;
 	pgt->start_level = (uint8_t)sl;
@@ -39,10 +48,23 @@ int vrm_pgt_init(struct vrm_pgt *pgt, const struct vrm_pgt_config *cfg,
 static int destroy_visit(struct vrm_pgt_visit_ctx *ctx, enum vrm_pgt_visit which)
 {
 	const struct vrm_pgt_mm_ops *mm = ctx->pgt->mm;
+	vrm_pa_t oa = vrm_pgt_desc_oa(ctx->old, ctx->level);
 
-	(void)which;
+#if VRM_CHECKED
+	/* Sequential-TLB-Invalidation: tables and entries go without a
+	 * write; the checker asks whether the regime was flushed since. */
+	{
+		struct vrm_check_table t = pgt_check_table(ctx->pgt);
+
+		vrm_check_entry_dropped(&t, ctx->old, (uint32_t)ctx->level, ctx->addr);
+		if (which == VRM_PGT_VISIT_TABLE_POST)
+			vrm_check_table_freed(&t, oa);
+	}
+#endif
+	if (which != VRM_PGT_VISIT_TABLE_POST)
+		return 0; /* a leaf: only checked builds visit them */
 	/* No walker may be left (precondition), so no BBM and no flush. */
-	mm->free_page(mm->ctx, mm->phys_to_virt(mm->ctx, vrm_pgt_desc_oa(ctx->old, ctx->level)));
+	mm->free_page(mm->ctx, mm->phys_to_virt(mm->ctx, oa));
 	return 0;
 }
 
@@ -52,7 +74,14 @@ void vrm_pgt_destroy(struct vrm_pgt *pgt)
 
 	vrm_ticket_lock(&pgt->lock);
 	pgt_walk_locked(pgt, 0, UINT64_C(1) << pgt->ia_bits, destroy_visit, NULL,
-			VRM_PGT_VISIT_TABLE_POST);
+			VRM_PGT_VISIT_TABLE_POST | (VRM_CHECKED ? VRM_PGT_VISIT_LEAF : 0));
+#if VRM_CHECKED
+	{
+		struct vrm_check_table t = pgt_check_table(pgt);
+
+		vrm_check_table_freed(&t, pgt->root_pa);
+	}
+#endif
 	mm->free_page(mm->ctx, pgt->root);
 	pgt->root = NULL;
 	vrm_ticket_unlock(&pgt->lock);

@@ -13,6 +13,8 @@
 #ifndef API_FIXTURE_H
 #define API_FIXTURE_H
 
+#include "../tools/pgt_retire.h"
+
 static struct tpool t;
 static struct tmm tm;
 static struct vrm_pgt s2, kpgt;
@@ -62,8 +64,8 @@ static void fixture_teardown(void)
 #if VRM_CHECKED
 	vrm_check_unguard(&guarded);
 #endif
-	vrm_pgt_destroy(&s2);
-	vrm_pgt_destroy(&kpgt);
+	pgt_retire(&s2);
+	pgt_retire(&kpgt);
 	tpool_fini(&t);
 }
 

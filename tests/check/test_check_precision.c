@@ -13,7 +13,10 @@
 #include <vrm/barrier.h>
 #include <vrm/check.h>
 #include <vrm/hosted.h>
+#include <vrm/pgtable.h>
 #include <vrm/ticket.h>
+#include <vrm/tlb.h>
+#include "../pgtable/pgt_test_mm.h"
 #include "../tools/check_run.h"
 
 static struct vrm_check_report last;
@@ -260,6 +263,85 @@ START_TEST(tlbi_over_the_incomplete_write_itself_is_reported)
 }
 END_TEST
 
+/* ---- 6: tables freed while their VMID may still be cached */
+static struct tmm tm;
+
+static void map_one(struct vrm_pgt *pgt)
+{
+	tmm_init(&tm);
+	ck_assert_int_eq(vrm_pgt_init(pgt, &(struct vrm_pgt_config){ VRM_PGT_STAGE2, 40, -1, 9, 0 },
+				      &tm.ops), 0);
+	ck_assert_int_eq(vrm_pgt_map(pgt, 0x200000, 0x7a000000, 0x1000, VRM_PGT_PROT_RW), 0);
+}
+
+START_TEST(destroy_and_reclaim_without_a_vmid_flush_is_reported)
+{
+	struct vrm_pgt pgt;
+	uint64_t before;
+
+	map_one(&pgt);
+	vrm_pgt_destroy(&pgt);                      /* no TLBI for VMID 9 yet */
+	before = vrm_check_count(VRM_COND_SEQUENTIAL_TLB_INVALIDATION);
+	ck_assert_uint_ge(before, 1);               /* each table page freed */
+	ck_assert_str_eq(last.rule, "table page freed before its regime's TLBI and DSB completed");
+	vrm_check_owner_change(0x7a000000, 2, 0);   /* the VM's page, reclaimed */
+	ck_assert_uint_eq(vrm_check_count(VRM_COND_SEQUENTIAL_TLB_INVALIDATION), before + 1);
+	ck_assert_uint_eq(last.addr, 0x7a000000);
+}
+END_TEST
+
+START_TEST(destroy_and_reclaim_after_a_vmid_flush_is_silent)
+{
+	struct vrm_pgt pgt;
+
+	map_one(&pgt);
+	vrm_tlb_flush_vmid(9);                      /* TLBI VMALLS12E1IS; DSB ISH */
+	vrm_pgt_destroy(&pgt);
+	vrm_check_owner_change(0x7a000000, 2, 0);
+	ck_assert_uint_eq(vrm_check_total(), 0);
+}
+END_TEST
+
+/* ---- 7: the root table is published too: it must be all zero */
+static void *dirty_zalloc(void *ctx)
+{
+	uint64_t *p = tm.ops.zalloc_page(ctx);
+
+	if (p)
+		p[17] = 0x40000003; /* a stale valid entry the allocator left */
+	return p;
+}
+
+START_TEST(unzeroed_root_table_is_reported)
+{
+	struct vrm_pgt pgt;
+	struct vrm_pgt_mm_ops bad;
+
+	tmm_init(&tm);
+	bad = tm.ops;
+	bad.zalloc_page = dirty_zalloc;
+	ck_assert_int_eq(vrm_pgt_init(&pgt, &(struct vrm_pgt_config){ VRM_PGT_STAGE2, 40, -1, 9, 0 },
+				      &bad), 0);
+	ONLY(VRM_COND_TRANSACTIONAL_PAGE_TABLE, 1);
+	ck_assert_str_eq(last.rule, "table published before it was zeroed");
+	((uint64_t *)pgt.root)[17] = 0;
+	vrm_tlb_flush_vmid(9);
+	vrm_pgt_destroy(&pgt);
+}
+END_TEST
+
+START_TEST(zeroed_root_table_is_silent)
+{
+	struct vrm_pgt pgt;
+
+	tmm_init(&tm);
+	ck_assert_int_eq(vrm_pgt_init(&pgt, &(struct vrm_pgt_config){ VRM_PGT_STAGE2, 40, -1, 9, 0 },
+				      &tm.ops), 0);
+	vrm_pgt_destroy(&pgt);                      /* nothing was ever mapped */
+	ck_assert_uint_eq(vrm_check_total(), 0);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("check-precision");
@@ -280,6 +362,10 @@ int main(void)
 	tcase_add_test(tc, dsb_on_a_cpu_that_issued_no_tlbi_completes_nothing);
 	tcase_add_test(tc, unrelated_incomplete_write_does_not_fault_a_correct_tlbi);
 	tcase_add_test(tc, tlbi_over_the_incomplete_write_itself_is_reported);
+	tcase_add_test(tc, destroy_and_reclaim_without_a_vmid_flush_is_reported);
+	tcase_add_test(tc, destroy_and_reclaim_after_a_vmid_flush_is_silent);
+	tcase_add_test(tc, unzeroed_root_table_is_reported);
+	tcase_add_test(tc, zeroed_root_table_is_silent);
 	suite_add_tcase(s, tc);
 	return vrm_test_run(s);
 }

@@ -24,6 +24,7 @@
 #include "../pgtable/pgt_test_mm.h"
 #include "fuzz_util.h"
 #include "pgt_model.h"
+#include "../tools/pgt_retire.h"
 
 #define K4 UINT64_C(0x1000)
 #define M2 UINT64_C(0x200000)
@@ -271,7 +272,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FZ_REQUIRE(vrm_check_total() == 0, "step %u: checker violation", step);
 	}
 	walk_all(0, step);
-	vrm_pgt_destroy(&pgt);
+	pgt_retire(&pgt);
 	FZ_REQUIRE(mm.nlive == 0, "destroy left %zu table pages", mm.nlive);
 	FZ_REQUIRE(vrm_check_total() == 0, "checker violation");
 	for (i = dirty_lo; i < dirty_hi; i++)

@@ -19,6 +19,7 @@
 
 #include "../pgtable/pgt_test_mm.h"
 #include "../tools/fault_alloc.h"
+#include "../tools/pgt_retire.h"
 
 #define K4 UINT64_C(0x1000)
 #define M2 UINT64_C(0x200000)
@@ -139,7 +140,7 @@ static void teardown(void)
 
 	ck_assert_int_eq(vrm_pool_check_invariants(&pool), 0);
 	for (i = 0; i < 1 + NVM; i++)
-		vrm_pgt_destroy(&s2[i]);
+		pgt_retire(&s2[i]);
 	ck_assert_uint_eq(tm.nlive, 0);
 }
 
@@ -361,7 +362,7 @@ START_TEST(hyp_allocator_backed_tables_fail_cleanly)
 	}
 	ck_assert_uint_ge(n, 5); /* L0 -> L1 -> L2 -> two L3 */
 	ck_assert_int_eq(vrm_pgt_lookup(&hpgt, BASE + M2, NULL, NULL, NULL), 0);
-	vrm_pgt_destroy(&hpgt);
+	pgt_retire(&hpgt);
 	for (n = 0; n < 64; n++) /* every table page went back to the allocator */
 		ck_assert_int_eq(vrm_pool_hyp_free(&hpool, (vrm_pa_t)(uintptr_t)hmem + n * K4, 0),
 				 -EPERM);

@@ -9,6 +9,7 @@
 
 #include "pgt_test_mm.h"
 #include "../tools/check_run.h"
+#include "../tools/pgt_retire.h"
 
 #define BIT(n) (UINT64_C(1) << (n))
 #define FIELD(d, hi, lo) (((d) >> (lo)) & ((UINT64_C(1) << ((hi) - (lo) + 1)) - 1))
@@ -179,8 +180,8 @@ START_TEST(start_level_and_vtcr_follow_ia_bits)
 	v = vrm_pgt_vtcr(&b);
 	ck_assert_uint_eq(FIELD(v, 5, 0), 28);
 	ck_assert_uint_eq(FIELD(v, 7, 6), 1);
-	vrm_pgt_destroy(&a);
-	vrm_pgt_destroy(&b);
+	pgt_retire(&a);
+	pgt_retire(&b);
 	ck_assert_uint_eq(m.nlive, 0);
 }
 END_TEST

@@ -9,6 +9,7 @@
 
 #include "pgt_test_mm.h"
 #include "../tools/check_run.h"
+#include "../tools/pgt_retire.h"
 
 #ifndef DIFF_OPS
 #define DIFF_OPS 100000
@@ -116,7 +117,7 @@ START_TEST(random_operations_agree_with_a_flat_reference)
 	}
 	for (op = 0; op < WPAGES; op += 7)
 		check_page(&pgt, op);
-	vrm_pgt_destroy(&pgt);
+	pgt_retire(&pgt);
 	ck_assert_uint_eq(m.nlive, 0);
 }
 END_TEST

@@ -9,6 +9,7 @@
 
 #include "pgt_test_mm.h"
 #include "../tools/check_run.h"
+#include "../tools/pgt_retire.h"
 
 #define K4 UINT64_C(0x1000)
 #define M2 UINT64_C(0x200000)
@@ -29,7 +30,7 @@ static void setup(void)
 static void teardown(void)
 {
 	vrm_pgt_trace_ptes(false);
-	vrm_pgt_destroy(&pgt);
+	pgt_retire(&pgt);
 	ck_assert_uint_eq(m.nlive, 0);
 }
 

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include <vrm/pgtable_rcu.h>
+#include "../tools/pgt_retire.h"
 
 #ifndef STRESS_WALKS
 #define STRESS_WALKS 1000000
@@ -165,7 +166,7 @@ START_TEST(walkers_see_only_faults_or_pas_once_mapped_there)
 	ck_assert_int_gt(mapped, 0);           /* walkers did see mappings */
 	ck_assert_int_lt(mapped, walks);       /* and faults: the tables moved */
 	ck_assert_int_ge(ops, MIN_MAPPER_OPS);
-	vrm_pgt_destroy(&pgt);
+	pgt_retire(&pgt);
 	vrm_pgt_rcu_barrier();
 	pthread_mutex_lock(&mm_lock);
 	ck_assert_int_eq(live_pages, 0);       /* every deferred free arrived */

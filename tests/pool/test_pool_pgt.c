@@ -12,6 +12,7 @@
 #include <vrm/pgtable.h>
 #include <vrm/pool.h>
 #include "../tools/check_run.h"
+#include "../tools/pgt_retire.h"
 
 #define BASE UINT64_C(0x80000000)
 #define NP 64
@@ -119,7 +120,7 @@ static void teardown(void)
 
 	ck_assert_int_eq(vrm_pool_check_invariants(&pool), 0);
 	for (i = 0; i < 1 + NVM; i++)
-		vrm_pgt_destroy(&s2[i]);
+		pgt_retire(&s2[i]);
 }
 
 START_TEST(donate_moves_the_translation_between_real_stage2_tables)
