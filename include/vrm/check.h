@@ -162,6 +162,11 @@ enum vrm_check_tlbi_kind {
 /* A TLBI broadcast (or local when `local`) was issued; size 0 = whole regime. */
 void vrm_check_tlbi(enum vrm_check_tlbi_kind kind, uint16_t vmid, uint64_t addr,
 		    uint64_t size, bool local);
+/* The same, for a TLBI by address that carried a level hint (FEAT_TTL, or
+ * the TTL field of a range TLBI): level 0-3 removes only entries of that
+ * level (one of another level may stay cached); -1: no hint, as above. */
+void vrm_check_tlbi_hint(enum vrm_check_tlbi_kind kind, uint16_t vmid, uint64_t addr,
+			 uint64_t size, bool local, int level);
 /* Barriers: called by vrm/barrier.h in checked builds. */
 /* DSB scopes as the hook takes them. */
 enum vrm_check_dsb_scope {

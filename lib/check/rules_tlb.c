@@ -84,6 +84,13 @@ static void pending_tlbi(struct check_pending *p, uint32_t cpu, enum vrm_check_t
 void vrm_check_tlbi(enum vrm_check_tlbi_kind kind, uint16_t vmid, uint64_t addr,
 		    uint64_t size, bool local)
 {
+	vrm_check_tlbi_hint(kind, vmid, addr, size, local, -1);
+}
+
+void vrm_check_tlbi_hint(enum vrm_check_tlbi_kind kind, uint16_t vmid, uint64_t addr,
+			 uint64_t size, bool local, int level)
+{
+	bool by_addr = kind == VRM_TLBI_S2_IPA || kind == VRM_TLBI_EL2_VA;
 	struct check_state *s = &vrm_check_state;
 	uint32_t cpu;
 	size_t live;
@@ -103,6 +110,9 @@ void vrm_check_tlbi(enum vrm_check_tlbi_kind kind, uint16_t vmid, uint64_t addr,
 	for (size_t i = 0; !local && i < live; i++) {
 		struct check_pending *p = &s->pending[i];
 
+		/* A level hint that is not the entry's level may leave it. */
+		if (by_addr && level >= 0 && p->esize != level_size((uint32_t)level))
+			continue;
 		if (tlbi_reaches(kind, vmid, addr, size, p->el2, p->vmid, p->addr, p->size))
 			pending_tlbi(p, cpu, kind, addr, size);
 	}

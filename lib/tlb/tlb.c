@@ -65,6 +65,14 @@ static uint64_t page_operand(uint64_t addr, int level, uint32_t feats)
 	return op;
 }
 
+/* The level hint a page TLBI carries, as the checker must see it: only
+ * with FEAT_TTL in use is it in the operand (and then an entry of another
+ * level may survive the TLBI). */
+static int page_hint(int level, uint32_t feats)
+{
+	return level >= 0 && (feats & VRM_TLB_FEAT_TTL) ? level : -1;
+}
+
 int vrm_tlb_flush_s2_ipa(uint16_t vmid, vrm_ipa_t ipa, int level)
 {
 	uint64_t op, saved;
@@ -75,7 +83,8 @@ int vrm_tlb_flush_s2_ipa(uint16_t vmid, vrm_ipa_t ipa, int level)
 	tb_dsb_ishst();                  /* R1: table writes complete first */
 	saved = tb_vmid_enter(vmid);     /* R4 */
 	TB_TLBI(tb_tlbi_ipas2e1is(op));  /* stage-2 entry of this IPA, all PEs */
-	TB_CHECK(vrm_check_tlbi(VRM_TLBI_S2_IPA, vmid, ipa, VRM_PAGE_SIZE, false));
+	TB_CHECK(vrm_check_tlbi_hint(VRM_TLBI_S2_IPA, vmid, ipa, VRM_PAGE_SIZE, false,
+				     page_hint(level, vrm_tlb_features())));
 	tb_dsb_ish();                    /* R2, and R3 needs it done first */
 	TB_TLBI(tb_tlbi_vmalle1is());    /* R3: combined S1+S2 entries */
 	tb_dsb_ish();                    /* R2 */
@@ -94,7 +103,8 @@ int vrm_tlb_flush_s2_ipa_local(uint16_t vmid, vrm_ipa_t ipa, int level)
 	tb_dsb_nshst();                  /* R1, this PE's stores */
 	saved = tb_vmid_enter(vmid);
 	TB_TLBI(tb_tlbi_ipas2e1(op));    /* R6: this PE only */
-	TB_CHECK(vrm_check_tlbi(VRM_TLBI_S2_IPA, vmid, ipa, VRM_PAGE_SIZE, true));
+	TB_CHECK(vrm_check_tlbi_hint(VRM_TLBI_S2_IPA, vmid, ipa, VRM_PAGE_SIZE, true,
+				     page_hint(level, vrm_tlb_features())));
 	tb_dsb_nsh();
 	TB_TLBI(tb_tlbi_vmalle1());      /* R3 */
 	tb_dsb_nsh();
@@ -104,8 +114,9 @@ int vrm_tlb_flush_s2_ipa_local(uint16_t vmid, vrm_ipa_t ipa, int level)
 }
 
 /* Stage-2 TLBIs for [start, end) by the policy in tlb.h. Returns true when
- * it flushed the whole VMID (no VMALLE1IS needed after that). */
-static bool s2_range_tlbis(uint64_t start, uint64_t end, int level, uint32_t feats)
+ * it flushed the whole VMID (no VMALLE1IS needed after that); *hint: the
+ * level hint the TLBIs carried (range ops: TTL 1-3; page ops: FEAT_TTL). */
+static bool s2_range_tlbis(uint64_t start, uint64_t end, int level, uint32_t feats, int *hint)
 {
 	uint64_t stride = level_bytes(level), pages = (end - start) >> VRM_PAGE_SHIFT;
 	struct vrm_tlb_range_op ops[VRM_TLB_RANGE_MAX_OPS];
@@ -120,8 +131,13 @@ static bool s2_range_tlbis(uint64_t start, uint64_t end, int level, uint32_t fea
 			else
 				TB_TLBI(tb_tlbi_ipas2e1is(page_operand(ops[i].addr, level, feats)));
 		}
+		/* Range ops carry levels 1-3 in their TTL field whatever
+		 * FEAT_TTL says; a promise about every leaf in the range, so
+		 * the whole call is taken as hinted. */
+		*hint = level >= 1 ? level : page_hint(level, feats);
 		return false;
 	}
+	*hint = page_hint(level, feats);
 	if ((end - start) / stride < VRM_TLB_MAX_TLBI_OPS) {
 		for (; start < end; start += stride)
 			TB_TLBI(tb_tlbi_ipas2e1is(page_operand(start, level, feats)));
@@ -135,6 +151,7 @@ int vrm_tlb_flush_s2_range(uint16_t vmid, vrm_ipa_t ipa, uint64_t size, int leve
 {
 	uint64_t start, end, stride, saved;
 	bool whole;
+	int hint = -1;
 
 	if (!vmid_ok(vmid) || !range_ok(ipa, size) || !level_ok(level))
 		return -VRM_EINVAL;
@@ -147,9 +164,10 @@ int vrm_tlb_flush_s2_range(uint16_t vmid, vrm_ipa_t ipa, uint64_t size, int leve
 		end = ADDR_LIMIT;
 	tb_dsb_ishst();                          /* R1, once per call */
 	saved = tb_vmid_enter(vmid);             /* R4 */
-	whole = s2_range_tlbis(start, end, level, vrm_tlb_features());
-	TB_CHECK(vrm_check_tlbi(whole ? VRM_TLBI_VMID : VRM_TLBI_S2_IPA, vmid, start,
-				whole ? 0 : end - start, false));
+	whole = s2_range_tlbis(start, end, level, vrm_tlb_features(), &hint);
+	(void)hint; /* unchecked builds */
+	TB_CHECK(vrm_check_tlbi_hint(whole ? VRM_TLBI_VMID : VRM_TLBI_S2_IPA, vmid, start,
+				     whole ? 0 : end - start, false, whole ? -1 : hint));
 	tb_dsb_ish();                            /* R2, once per call */
 	if (!whole) {
 		TB_TLBI(tb_tlbi_vmalle1is());    /* R3 */

@@ -263,6 +263,40 @@ START_TEST(tlbi_over_the_incomplete_write_itself_is_reported)
 }
 END_TEST
 
+/* ---- 5: a TLBI level hint (FEAT_TTL) that is not the entry's level */
+static void break_page(void)
+{
+	vrm_ticket_lock(&lock_a);
+	vrm_check_pte_write(&s2, &ent[0], PAGE_DESC(0x70000), 0, 3, 0x50000);
+	vrm_dsb_ishst();
+	vrm_ticket_unlock(&lock_a);
+}
+
+START_TEST(tlbi_with_a_wrong_level_hint_is_reported)
+{
+	break_page();
+	vrm_tlb_set_features(VRM_TLB_FEAT_TTL);
+	vrm_tlb_flush_s2_ipa(5, 0x50000, 2); /* says "a 2 MiB block": it is a page */
+	vrm_tlb_set_features(0);
+	vrm_check_page_reuse(0x70000);
+	ONLY(VRM_COND_SEQUENTIAL_TLB_INVALIDATION, 1);
+}
+END_TEST
+
+START_TEST(tlbi_with_the_right_or_no_level_hint_is_silent)
+{
+	break_page();
+	vrm_tlb_set_features(VRM_TLB_FEAT_TTL);
+	vrm_tlb_flush_s2_ipa(5, 0x50000, 3);
+	vrm_tlb_set_features(0);
+	vrm_check_page_reuse(0x70000);
+	break_page();
+	vrm_tlb_flush_s2_ipa(5, 0x50000, 2); /* no FEAT_TTL: the hint is not sent */
+	vrm_check_page_reuse(0x70000);
+	ONLY(VRM_COND_SEQUENTIAL_TLB_INVALIDATION, 0);
+}
+END_TEST
+
 /* ---- 6: tables freed while their VMID may still be cached */
 static struct tmm tm;
 
@@ -362,6 +396,8 @@ int main(void)
 	tcase_add_test(tc, dsb_on_a_cpu_that_issued_no_tlbi_completes_nothing);
 	tcase_add_test(tc, unrelated_incomplete_write_does_not_fault_a_correct_tlbi);
 	tcase_add_test(tc, tlbi_over_the_incomplete_write_itself_is_reported);
+	tcase_add_test(tc, tlbi_with_a_wrong_level_hint_is_reported);
+	tcase_add_test(tc, tlbi_with_the_right_or_no_level_hint_is_silent);
 	tcase_add_test(tc, destroy_and_reclaim_without_a_vmid_flush_is_reported);
 	tcase_add_test(tc, destroy_and_reclaim_after_a_vmid_flush_is_silent);
 	tcase_add_test(tc, unzeroed_root_table_is_reported);
