@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Checker state, its lock, the event ring and reports with history. */
+/* Checker state, its lock, per-CPU event history and reports with it. */
 #include "report.h"
 #include "state.h"
 
@@ -50,13 +50,14 @@ void check_unlock(void)
 
 void check_event(uint8_t kind, uint16_t aux, uint64_t a, uint64_t b, uint64_t c)
 {
-	struct check_state *s = &vrm_check_state;
-	struct vrm_check_event *e = &s->ring[s->seq % CHECK_RING];
+	uint32_t cpu = check_cpu_id();
+	struct check_cpu *me = &vrm_check_state.cpu[cpu];
+	struct vrm_check_event *e = &me->ring[me->seq % CHECK_RING];
 
 	e->kind = kind;
-	e->cpu = (uint8_t)check_cpu_id();
+	e->cpu = (uint8_t)cpu;
 	e->aux = aux;
-	e->seq = s->seq++;
+	e->seq = me->seq++;
 	e->a = a;
 	e->b = b;
 	e->c = c;
@@ -64,18 +65,19 @@ void check_event(uint8_t kind, uint16_t aux, uint64_t a, uint64_t b, uint64_t c)
 
 void check_violation_locked(enum vrm_cond cond, const char *rule, uint64_t addr, uint64_t addr2)
 {
-	struct check_state *s = &vrm_check_state;
 	struct vrm_check_report r; /* set field by field: no memset call */
-	uint32_t n = s->seq < VRM_CHECK_HISTORY ? s->seq : VRM_CHECK_HISTORY;
+	struct check_cpu *me;
+	uint32_t n;
 
 	r.cond = cond;
 	r.rule = rule;
 	r.addr = addr;
 	r.addr2 = addr2;
 	r.cpu = check_cpu_id();
-
+	me = &vrm_check_state.cpu[r.cpu];
+	n = me->seq < VRM_CHECK_HISTORY ? me->seq : VRM_CHECK_HISTORY;
 	for (uint32_t i = 0; i < n; i++)
-		r.history[i] = s->ring[(s->seq - n + i) % CHECK_RING];
+		r.history[i] = me->ring[(me->seq - n + i) % CHECK_RING];
 	r.nhistory = n;
 	vrm_check_emit(&r);
 }
@@ -118,13 +120,13 @@ void vrm_check_state_reset(void)
 		s->guards[i] = (struct check_guard){ 0 };
 	for (size_t i = 0; i < s->npending; i++)
 		s->pending[i] = (struct check_pending){ 0 };
-	for (size_t i = 0; i < VRM_MAX_CPUS; i++)
-		s->cpu[i].ndirty = 0; /* records past ndirty are dead (no memset: freestanding) */
+	for (size_t i = 0; i < VRM_MAX_CPUS; i++) {
+		/* records past ndirty / seq are dead (no memset: freestanding) */
+		s->cpu[i].ndirty = 0;
+		s->cpu[i].seq = 0;
+	}
 	for (size_t i = 0; i < CHECK_REGIMES; i++)
 		s->regimes[i] = (struct check_regime){ 0 };
-	for (size_t i = 0; i < CHECK_RING; i++)
-		s->ring[i] = (struct vrm_check_event){ 0 };
-	s->seq = 0;
 	s->nlive = 0;
 	s->untracked = 0;
 	check_unlock();

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The checker's tracked state (checked builds only): an event ring for
- * report histories, the DRF guard table, the pending-invalidation table of
- * Sequential-TLB-Invalidation, and per-CPU barrier state. One internal lock
- * guards it all; it is a plain spinlock, not vrm_ticket, so taking it never
- * re-enters the lock hooks.
+ * The checker's tracked state (checked builds only): the DRF guard table,
+ * the pending-invalidation table of Sequential-TLB-Invalidation, regimes
+ * awaiting a flush, and per-CPU state (incomplete descriptor writes, event
+ * history). One internal lock guards the shared tables; it is a plain
+ * spinlock, not vrm_ticket, so taking it never re-enters the lock hooks.
+ * Per-CPU state is touched only by its own CPU.
  */
 #ifndef VRM_LIB_CHECK_STATE_H
 #define VRM_LIB_CHECK_STATE_H
@@ -12,7 +13,7 @@
 #include <vrm/check.h>
 #include <vrm/env.h>
 
-#define CHECK_RING 64
+#define CHECK_RING 16 /* per CPU; >= VRM_CHECK_HISTORY */
 
 struct check_guard {
 	const void *obj;
@@ -63,17 +64,20 @@ struct check_regime {
 
 #define CHECK_REGIMES 64
 
+/* Per CPU, written only by that CPU: its incomplete descriptor writes and
+ * its last events (a report carries the offending CPU's own history).
+ * Owning them per CPU lets the lock hooks run without the checker lock. */
 struct check_cpu {
 	struct check_dirty dirty[CHECK_DIRTY];
 	uint32_t ndirty;
+	uint32_t seq;                          /* events this CPU logged */
+	struct vrm_check_event ring[CHECK_RING];
 };
 
 struct check_state {
 	uint32_t lock_word;
 	uint32_t lock_owner;       /* cpu + 1 */
 	uint32_t lock_depth;       /* re-entries by the owner */
-	uint32_t seq;
-	struct vrm_check_event ring[CHECK_RING];
 	struct check_guard *guards;
 	size_t nguards;
 	struct check_pending *pending;
@@ -90,7 +94,8 @@ extern struct check_state vrm_check_state;
 
 void check_lock(void);
 void check_unlock(void);
-/* Append an event; caller holds the checker lock. */
+/* Append an event to this CPU's history (no lock needed: only this CPU
+ * writes or reads it). */
 void check_event(uint8_t kind, uint16_t aux, uint64_t a, uint64_t b, uint64_t c);
 /* Report with history; caller holds the checker lock. */
 void check_violation_locked(enum vrm_cond cond, const char *rule, uint64_t addr, uint64_t addr2);

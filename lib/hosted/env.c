@@ -4,7 +4,11 @@
 
 #include <vrm/hosted.h>
 
-static _Thread_local uint32_t cpu_id_plus1;
+/* initial-exec: a %fs-relative load even in libvrm.so, not a
+ * __tls_get_addr call; checked builds ask for the CPU id several times per
+ * lock round trip. (libvrm.so is linked at program start, never dlopen'ed
+ * after TLS is laid out, which initial-exec requires.) */
+static _Thread_local uint32_t cpu_id_plus1 __attribute__((tls_model("initial-exec")));
 static uint32_t next_cpu;
 
 void vrm_hosted_set_cpu_id(uint32_t id)
