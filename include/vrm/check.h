@@ -86,7 +86,7 @@ struct vrm_check_report {
 	uint64_t addr;      /* the object, entry or page concerned */
 	uint64_t addr2;     /* second address (e.g. the PA behind an entry), or 0 */
 	uint32_t cpu;       /* vrm_env_cpu_id() of the offender */
-	uint32_t nhistory;  /* events in history[], oldest first */
+	uint32_t nhistory;  /* events in history[], oldest first: the offending CPU's */
 	struct vrm_check_event history[VRM_CHECK_HISTORY];
 };
 
