@@ -17,15 +17,24 @@ static bool is_el2(const struct vrm_check_table *t)
 	return t->el2 || t->kernel;
 }
 
+static bool regime_is(const struct check_regime *r, const struct vrm_check_table *t)
+{
+	return r->used && r->el2 == is_el2(t) && (r->el2 || r->vmid == t->vmid);
+}
+
 static struct check_regime *regime_find(const struct vrm_check_table *t)
 {
 	struct check_state *s = &vrm_check_state;
+	uint32_t *last = &s->cpu[check_cpu_id()].last_regime;
 
+	/* A run of writes to one table: the slot of the last one, first. */
+	if (regime_is(&s->regimes[*last % CHECK_REGIMES], t))
+		return &s->regimes[*last % CHECK_REGIMES];
 	for (size_t i = 0; i < CHECK_REGIMES; i++) {
-		struct check_regime *r = &s->regimes[i];
-
-		if (r->used && r->el2 == is_el2(t) && (r->el2 || r->vmid == t->vmid))
-			return r;
+		if (regime_is(&s->regimes[i], t)) {
+			*last = (uint32_t)i;
+			return &s->regimes[i];
+		}
 	}
 	return NULL;
 }
@@ -40,6 +49,8 @@ void regime_mapped(const struct vrm_check_table *t)
 	if (is_el2(t))
 		return;
 	r = regime_find(t);
+	if (r && !r->flush_cpus)
+		return; /* already awaiting a flush: nothing changes */
 	for (size_t i = 0; !r && i < CHECK_REGIMES; i++)
 		if (!s->regimes[i].used)
 			r = &s->regimes[i];

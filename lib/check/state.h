@@ -71,6 +71,7 @@ struct check_cpu {
 	struct check_dirty dirty[CHECK_DIRTY];
 	uint32_t ndirty;
 	uint32_t seq;                          /* events this CPU logged */
+	uint32_t last_regime;                  /* regimes[] slot it used last */
 	struct vrm_check_event ring[CHECK_RING];
 };
 
