@@ -217,6 +217,33 @@ static void timer_leaks(void)
 	destroy(&g);
 }
 
+/* Sequential-TLB-Invalidation, measured: the host reads a page (its TLB
+ * now holds the translation), donates it, and reads it again at once. Only
+ * the TLB flush that ends the donation's unmap stops the second read; in
+ * the no-pgt-flush twin it succeeds through the stale entry. */
+static void stale_tlb(void)
+{
+	struct gvm g = { 0 };
+	uint64_t pa = host_alloc(1), v;
+	volatile uint64_t *p = (volatile uint64_t *)(uintptr_t)pa;
+
+	if (probe_vm(&g, 0, 0)) {
+		outcome("host reads a page it just donated (stale TLB entry)", false, "setup failed");
+		return;
+	}
+	*p = 0x57a1e;
+	v = *p; /* the translation is in this CPU's TLB now */
+	if (v != 0x57a1e || hvc(HVC_DONATE, (uint64_t)g.handle, pa, 0x400000, 1) != 0) {
+		outcome("host reads a page it just donated (stale TLB entry)", false, "setup failed");
+		destroy(&g);
+		return;
+	}
+	v = probe_read(pa);
+	outcome("host reads a page it just donated (stale TLB entry)",
+		v == PROBE_SENTINEL && last_fault() == pa, "Sequential-TLB-Invalidation");
+	destroy(&g);
+}
+
 void attacks_with_guests(uint32_t ncpus)
 {
 	struct gvm g = { 0 };
@@ -225,6 +252,7 @@ void attacks_with_guests(uint32_t ncpus)
 
 	guest_reads("guest A reads guest B's memory (IPA = B's page)", host_vms[1].mem_pa);
 	guest_reads("guest reads hyp memory through a forged IPA", HYP_PAGE);
+	stale_tlb();
 	fp_leaks();
 	timer_leaks();
 	guest_traps("guest uses SVE (its Z registers are not switched)", PROBE_TRAP_SVE, 0x19);
