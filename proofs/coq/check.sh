@@ -18,9 +18,9 @@ else
 fi
 
 # Files in dependency order (from _CoqProject).
-FILES=$(grep -E '^[A-Za-z0-9_]+\.v$' "$SRC/_CoqProject")
+FILES=$(grep -E '^([A-Za-z0-9_]+/)?[A-Za-z0-9_]+\.v$' "$SRC/_CoqProject")
 
-# The main theorems, as <File>.<theorem>.
+# The main theorems, as <File>.<theorem> (arm/Foo.v is arm.Foo).
 THEOREMS="
 Ticket.mutual_exclusion
 Ticket.owner_le_next
@@ -73,6 +73,32 @@ Pool.hyp_pages_isolated
 Pool.private_data_confined
 Pool.reclaim_scrubs
 Pool.isolation_example
+arm.LockEvents.lock_reads_acquire
+arm.LockEvents.unlock_writes_release
+arm.BuildAnnot.build_acquire
+arm.BuildAnnot.build_release
+arm.TwinsC.twin_ldrh_stale
+arm.TwinsC.twin_staddh_stale
+arm.TwinsC.twin_strh_stale
+arm.TwinsC.shipped_lse_contended_forbidden
+arm.TwinsC.shipped_llsc_contended_forbidden
+arm.TwinsU.twin_ldadd_stale
+arm.TwinsU.shipped_lse_uncontended_forbidden
+arm.Tear.twins_no_tear
+arm.Handoff.handoff
+arm.Handoff.handoff_no_stale
+arm.ArmAtomic.rmw_exclusive_source
+arm.ArmTickets.next_values_unique
+arm.ArmTickets.tickets_distinct_arm
+arm.ArmOwner.lock_chain
+arm.ArmDRF.cs_ob
+arm.ArmDRF.drf_sc
+arm.ArmMutex.mutex_ob
+arm.ArmMutex.drf_sc_owner
+arm.ArmExample.example_lock_discipline
+arm.ArmExample.example_sc
+arm.ArmExample.example_tickets
+arm.ArmExample.example_owner
 "
 NTHM=$(echo "$THEOREMS" | grep -c .)
 echo "1..$((NTHM + 1))"
@@ -93,6 +119,7 @@ fi
 #    to the current directory).
 compiled=1
 for f in $FILES; do
+  mkdir -p "$BUILD/$(dirname "$f")" &&
   cp "$SRC/$f" "$BUILD/$f" || { compiled=0; break; }
 done
 if [ $compiled = 1 ]; then
@@ -114,10 +141,10 @@ OUT="$BUILD/assumptions.out"
 all_closed=0
 if [ $compiled = 1 ]; then
   {
-    for f in $FILES; do echo "Require VRM.${f%.v}."; done
+    for f in $FILES; do m=${f%.v}; echo "Require VRM.${m//\//.}."; done
     printf 'Definition vrm_all_theorems :=\n  ('
     sep=""
-    for t in $THEOREMS; do printf '%s VRM.%s' "$sep" "$t"; sep=","; done
+    for t in $THEOREMS; do printf '%s @VRM.%s' "$sep" "$t"; sep=","; done
     printf ').\nPrint Assumptions vrm_all_theorems.\n'
   } > "$BUILD/AllAssumptions.v"
   if (cd "$BUILD" && coqc -Q . VRM AllAssumptions.v) > "$BUILD/all-assumptions.out" 2>&1 &&
@@ -125,7 +152,7 @@ if [ $compiled = 1 ]; then
     all_closed=1
   else
     {
-      for f in $FILES; do echo "Require VRM.${f%.v}."; done
+      for f in $FILES; do m=${f%.v}; echo "Require VRM.${m//\//.}."; done
       for t in $THEOREMS; do
         echo "Goal True. idtac \"@@ $t\". Abort."
         echo "Print Assumptions VRM.$t."

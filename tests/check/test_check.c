@@ -18,32 +18,7 @@
 #include <vrm/tlb.h>
 #include "../tools/check_run.h"
 
-static struct vrm_check_report last;
-
-static void capture(const struct vrm_check_report *r)
-{
-	last = *r;
-}
-
-static void setup(void)
-{
-	vrm_check_reset();
-	vrm_check_set_reporter(capture);
-	vrm_check_set_owner_query(NULL, NULL);
-	memset(&last, 0, sizeof(last));
-}
-
-static void teardown(void)
-{
-	vrm_check_set_reporter(NULL);
-	vrm_check_reset();
-}
-
-#define ONLY(cond, n)                                                            \
-	do {                                                                     \
-		ck_assert_uint_eq(vrm_check_count(cond), (n));                   \
-		ck_assert_uint_eq(vrm_check_total(), (n));                       \
-	} while (0)
+#include "check_fixture.h"
 
 /* Descriptors: valid page at level 3 = bits[1:0] = 0b11. */
 #define PAGE_DESC(pa) ((uint64_t)(pa) | 3u)

@@ -19,34 +19,7 @@
 #include "../pgtable/pgt_test_mm.h"
 #include "../tools/check_run.h"
 
-static struct vrm_check_report last;
-
-static void capture(const struct vrm_check_report *r)
-{
-	last = *r;
-}
-
-static void setup(void)
-{
-	vrm_hosted_set_cpu_id(0);
-	vrm_check_reset();
-	vrm_check_set_reporter(capture);
-	vrm_check_set_owner_query(NULL, NULL);
-	memset(&last, 0, sizeof(last));
-}
-
-static void teardown(void)
-{
-	vrm_hosted_set_cpu_id(0);
-	vrm_check_set_reporter(NULL);
-	vrm_check_reset();
-}
-
-#define ONLY(cond, n)                                                            \
-	do {                                                                     \
-		ck_assert_uint_eq(vrm_check_count(cond), (n));                   \
-		ck_assert_uint_eq(vrm_check_total(), (n));                       \
-	} while (0)
+#include "check_fixture.h"
 
 #define PAGE_DESC(pa) ((uint64_t)(pa) | 3u)   /* valid level-3 page */
 #define S2_AP_RW (3ull << 6)                  /* permissions: may change in place */
