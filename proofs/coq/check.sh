@@ -99,6 +99,30 @@ arm.ArmExample.example_lock_discipline
 arm.ArmExample.example_sc
 arm.ArmExample.example_tickets
 arm.ArmExample.example_owner
+arm.LockProgram.gen_rmw_adjacent
+arm.LockProgram.gen_ticket_writes
+arm.LockProgram.gen_tickets_distinct
+arm.LockProgram.gen_next_co
+arm.LockProgram.gen_ticket_po
+arm.ArmMutexGen.owner_inv
+arm.ArmMutexGen.gen_unlock_reads_ticket
+arm.ArmMutexGen.gen_unlock_value
+arm.ArmMutexGen.gen_no_gaps
+arm.ArmMutexGen.gen_handoff
+arm.ArmMutexGen.gen_cs_ob
+arm.ArmMutexGen.mutual_exclusion_arm
+arm.ArmMutexGen.drf_sc_arm
+arm.ArmGenRecords.gen_owner_writes
+arm.ArmGenRecords.gen_lock_use
+arm.ArmGenRecords.gen_mutex_ob
+arm.ArmGenExample.example_generated
+arm.ArmGenExample.example_gen_tickets
+arm.ArmGenExample.example_gen_mutex
+arm.ArmGenExample.example_gen_records
+arm.ArmGenExample.example_generated_llsc
+arm.ArmGenExample.example_gen_llsc_mutex
+arm.ArmGenTrylock.example_trylock_generated
+arm.ArmGenTrylock.example_trylock_sc
 "
 NTHM=$(echo "$THEOREMS" | grep -c .)
 echo "1..$((NTHM + 1))"

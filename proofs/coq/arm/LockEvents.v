@@ -8,8 +8,9 @@
    LDAXR/STXR pair) writes both halves, rewriting OWNER with the value it
    read.  That the two halves of one 32-bit access are single-copy atomic
    together is not a fact of this model: Tear.v checks it (no_tear) for
-   the concrete executions, and for the general theorems it is part of
-   what the premise ArmDRF.ld_chain assumes (see proofs/README.md). *)
+   the concrete executions; for ArmDRF's theorems it is part of what the
+   premise ld_chain assumes, and the theorems about generated executions
+   (LockProgram.v, ArmMutexGen.v) need no such fact (see proofs/README.md). *)
 From Coq Require Import List Bool Arith.
 Import ListNotations.
 From VRM.arm Require Import Rel Aarch64 TicketInsns.
