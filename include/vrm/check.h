@@ -141,6 +141,12 @@ void vrm_check_lock_released(const void *lock);
  * `level` its level (0-3). old/new are the full descriptors. */
 void vrm_check_pte_write(const struct vrm_check_table *t, const volatile uint64_t *ptep,
 			 uint64_t old, uint64_t new_desc, uint32_t level, uint64_t addr);
+/* A leaf run (map's fast path): n consecutive entries from ptep, each
+ * invalid before, written with first_desc + i * (entry size), translating
+ * addr + i * (entry size). The same rules as n vrm_check_pte_write calls,
+ * checked in one pass under one lock (one history event for the run). */
+void vrm_check_pte_run(const struct vrm_check_table *t, const volatile uint64_t *ptep,
+		       uint64_t n, uint64_t first_desc, uint32_t level, uint64_t addr);
 /* A new table page is about to be linked: it must be all invalid entries. */
 void vrm_check_table_publish(const struct vrm_check_table *t, const uint64_t *table);
 /* Destroying a table (vrm_pgt_destroy): each entry still valid in it, and

@@ -154,6 +154,34 @@ void vrm_check_pte_write(const struct vrm_check_table *t, const volatile uint64_
 	check_unlock();
 }
 
+void vrm_check_pte_run(const struct vrm_check_table *t, const volatile uint64_t *ptep,
+		       uint64_t n, uint64_t first_desc, uint32_t level, uint64_t addr)
+{
+	uint64_t size = level_size(level), base = addr & ~(size - 1);
+	uintptr_t where = (uintptr_t)ptep;
+
+	if (n == 0)
+		return;
+	check_lock();
+	check_event(VRM_EV_PTE_WRITE, (uint16_t)level, where, 0, first_desc);
+	dirty_add(&vrm_check_state.cpu[check_cpu_id()], t, base, n * size);
+	if (t->lock && !vrm_ticket_held_by_me(t->lock))
+		check_violation_locked(VRM_COND_TRANSACTIONAL_PAGE_TABLE,
+				       "descriptor written without the table's lock held by this CPU",
+				       where, addr);
+	/* invalid -> valid only: no write-once or BBM case can arise */
+	if (is_valid(first_desc)) {
+		regime_mapped(t);
+		if (pending_find(t, base, n * size))
+			check_violation_locked(VRM_COND_TRANSACTIONAL_PAGE_TABLE,
+					       "new entry written before the broken entry's TLBI and DSB completed",
+					       where, addr);
+		for (uint64_t i = 0; i < n; i++)
+			check_isolation(t, first_desc + i * size, level);
+	}
+	check_unlock();
+}
+
 void vrm_check_table_publish(const struct vrm_check_table *t, const uint64_t *table)
 {
 	(void)t;

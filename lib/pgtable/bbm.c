@@ -8,6 +8,7 @@
  * The TLB sequences come from lib/tlb (include/vrm/tlb.h); each one
  * starts with DSB ISHST, which completes the invalidating write.
  */
+#include <vrm/env.h>
 #include <vrm/tlb.h>
 
 #include "pgt_internal.h"
@@ -24,6 +25,9 @@ void vrm_pgt__trace_pte(const uint64_t *ptep)
 #endif
 
 #if VRM_CHECKED
+/* Per CPU: inside map_run, whose writes the checker sees as one run. */
+static bool in_run[VRM_MAX_CPUS];
+
 void vrm_pgt__check_pte(const struct vrm_pgt *pgt, const uint64_t *ptep,
 			uint64_t old, uint64_t new_desc, int level, uint64_t addr)
 {
@@ -33,7 +37,23 @@ void vrm_pgt__check_pte(const struct vrm_pgt *pgt, const uint64_t *ptep,
 	 * report here means a bug in lib/pgtable. */
 	struct vrm_check_table t = pgt_check_table(pgt);
 
+	if (in_run[vrm_env_cpu_id() % VRM_MAX_CPUS])
+		return; /* reported by vrm_pgt__check_run_end */
 	vrm_check_pte_write(&t, ptep, old, new_desc, (uint32_t)level, addr);
+}
+
+void vrm_pgt__check_run_begin(void)
+{
+	in_run[vrm_env_cpu_id() % VRM_MAX_CPUS] = true;
+}
+
+void vrm_pgt__check_run_end(const struct vrm_pgt *pgt, const uint64_t *ptep, uint64_t n,
+			    uint64_t first_desc, int level, uint64_t addr)
+{
+	struct vrm_check_table t = pgt_check_table(pgt);
+
+	in_run[vrm_env_cpu_id() % VRM_MAX_CPUS] = false;
+	vrm_check_pte_run(&t, ptep, n, first_desc, (uint32_t)level, addr);
 }
 #endif
 

@@ -24,6 +24,8 @@ static int map_run(const struct pgt_op *op, const struct vrm_pgt_visit_ctx *ctx,
 	uint64_t room = pgt_run_room(ctx), n, old;
 	uint64_t desc = pa | op->attrs | (ctx->level == 3 ? 3u : 1u);
 
+	/* Checked builds: the run's writes are checked in one pass (below). */
+	VRM_CHECK(vrm_pgt__check_run_begin());
 	/* ACSL (Frama-C WP, proofs/wp/pgt_map.c): pgt_pte_write's contract
 	 * there requires the entry to be invalid and equal to `old`. */
 	/*@ loop invariant 0 <= n <= room;
@@ -38,6 +40,8 @@ static int map_run(const struct pgt_op *op, const struct vrm_pgt_visit_ctx *ctx,
 			pgt_pte_write(op->pgt, &ctx->ptep[n], old, desc + (n << shift),
 				      ctx->level, ctx->addr + (n << shift));
 	}
+	VRM_CHECK(vrm_pgt__check_run_end(op->pgt, ctx->ptep, op->commit ? n : 0, desc, ctx->level,
+					 ctx->addr));
 	return (int)n;
 }
 

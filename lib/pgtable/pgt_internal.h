@@ -57,6 +57,11 @@ static inline struct vrm_check_table pgt_check_table(const struct vrm_pgt *pgt)
 
 void vrm_pgt__check_pte(const struct vrm_pgt *pgt, const uint64_t *ptep,
 			uint64_t old, uint64_t new_desc, int level, uint64_t addr);
+/* map_run's leaf writes, checked as one run (the checker's cost per page
+ * was one lock round trip per entry). */
+void vrm_pgt__check_run_begin(void);
+void vrm_pgt__check_run_end(const struct vrm_pgt *pgt, const uint64_t *ptep, uint64_t n,
+			    uint64_t first_desc, int level, uint64_t addr);
 #endif
 
 /*
