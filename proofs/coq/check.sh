@@ -121,6 +121,10 @@ arm.ArmGenExample.example_gen_mutex
 arm.ArmGenExample.example_gen_records
 arm.ArmGenExample.example_generated_llsc
 arm.ArmGenExample.example_gen_llsc_mutex
+arm.ArmLift.sc_lift
+arm.ArmLift.sc_lift_edges
+arm.ArmLift.sc_lift_arm
+arm.ArmLift.example_gen_lift
 arm.ArmGenTrylock.example_trylock_generated
 arm.ArmGenTrylock.example_trylock_sc
 "
