@@ -126,6 +126,10 @@ struct vrm_check_table {
 	uint16_t vmid;               /* stage-2 VMID (TLBI matching) */
 	uint32_t principal;          /* owner of the stage-2 (pool principal id); 0: unchecked */
 	const void *lock;            /* vrm_ticket_t guarding writes, or NULL */
+	/* Optional: how to read a table page the checker sees linked (the
+	 * output address of a new table descriptor); NULL: links unchecked. */
+	void *(*phys_to_virt)(void *ctx, vrm_pa_t pa);
+	void *mm_ctx;
 };
 
 /* DRF-Kernel: declare [obj, obj+size) guarded by `lock` (a vrm_ticket_t). */
@@ -149,6 +153,11 @@ void vrm_check_pte_run(const struct vrm_check_table *t, const volatile uint64_t 
 		       uint64_t n, uint64_t first_desc, uint32_t level, uint64_t addr);
 /* A new table page is about to be linked: it must be all invalid entries. */
 void vrm_check_table_publish(const struct vrm_check_table *t, const uint64_t *table);
+/* A table filled before it is linked (a block split into a table of the
+ * same translations): the next table link on this CPU may carry valid
+ * entries. Any other new table descriptor (invalid -> table) must point
+ * at a table of invalid entries, read through t->phys_to_virt. */
+void vrm_check_table_prefilled(const struct vrm_check_table *t, const uint64_t *table);
 /* Destroying a table (vrm_pgt_destroy): each entry still valid in it, and
  * each table page (root included) as it is freed. Unless the regime had a
  * whole-regime flush (TLBI by VMID/ALL + DSB ISH) since its last valid

@@ -115,6 +115,40 @@ static void check_isolation(const struct vrm_check_table *t, uint64_t desc, uint
 	}
 }
 
+/* Transactional-Page-Table: a new table descriptor must point at a table
+ * of invalid entries (zeroed, then published), unless it is the table a
+ * split just filled. Checked at the link itself, so a table linked without
+ * any publish (zero check) is caught too. */
+static void check_link(const struct vrm_check_table *t, uint64_t desc, uintptr_t where)
+{
+	struct check_cpu *c = &vrm_check_state.cpu[check_cpu_id()];
+	const uint64_t *table;
+
+	if (!t->phys_to_virt)
+		return;
+	table = t->phys_to_virt(t->mm_ctx, desc & DESC_OA_MASK);
+	if (table == c->prefilled) {
+		c->prefilled = NULL;
+		return;
+	}
+	for (unsigned int i = 0; i < 512; i++) {
+		if (table[i] & DESC_VALID) {
+			check_violation_locked(VRM_COND_TRANSACTIONAL_PAGE_TABLE,
+					       "table linked with valid entries (not zeroed and published)",
+					       where, (uintptr_t)table);
+			return;
+		}
+	}
+}
+
+void vrm_check_table_prefilled(const struct vrm_check_table *t, const uint64_t *table)
+{
+	(void)t;
+	check_lock();
+	vrm_check_state.cpu[check_cpu_id()].prefilled = table;
+	check_unlock();
+}
+
 void vrm_check_pte_write(const struct vrm_check_table *t, const volatile uint64_t *ptep,
 			 uint64_t old, uint64_t new_desc, uint32_t level, uint64_t addr)
 {
@@ -149,6 +183,8 @@ void vrm_check_pte_write(const struct vrm_check_table *t, const volatile uint64_
 			check_violation_locked(VRM_COND_TRANSACTIONAL_PAGE_TABLE,
 					       "new entry written before the broken entry's TLBI and DSB completed",
 					       where, addr);
+		if (is_table(new_desc, level))
+			check_link(t, new_desc, where);
 		check_isolation(t, new_desc, level);
 	}
 	check_unlock();

@@ -124,6 +124,7 @@ void vrm_check_state_reset(void)
 		/* records past ndirty / seq are dead (no memset: freestanding) */
 		s->cpu[i].ndirty = 0;
 		s->cpu[i].seq = 0;
+		s->cpu[i].prefilled = NULL;
 	}
 	for (size_t i = 0; i < CHECK_REGIMES; i++)
 		s->regimes[i] = (struct check_regime){ 0 };

@@ -72,6 +72,7 @@ struct check_cpu {
 	uint32_t ndirty;
 	uint32_t seq;                          /* events this CPU logged */
 	uint32_t last_regime;                  /* regimes[] slot it used last */
+	const void *prefilled;                 /* a split's table, about to be linked */
 	struct vrm_check_event ring[CHECK_RING];
 };
 

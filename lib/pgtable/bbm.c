@@ -105,6 +105,13 @@ int pgt_split(struct pgt_op *op, struct vrm_pgt_visit_ctx *ctx)
 	 * make step publishes it, so a walker sees the full copy or nothing. */
 	for (i = 0; i < PGT_ENTRIES; i++)
 		vrm_write_once_64(&table[i], (oa + i * csize) | attrs | type);
+#if VRM_CHECKED
+	{
+		struct vrm_check_table t = pgt_check_table(op->pgt);
+
+		vrm_check_table_prefilled(&t, table); /* its entries are the block's */
+	}
+#endif
 	pgt_bbm(op->pgt, ctx->ptep, ctx->old,
 		vrm_pgt_desc_table(mm->virt_to_phys(mm->ctx, table)), ctx->level, ctx->addr);
 	return 0;

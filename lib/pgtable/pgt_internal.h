@@ -50,6 +50,8 @@ static inline struct vrm_check_table pgt_check_table(const struct vrm_pgt *pgt)
 		.vmid = pgt->vmid,
 		.principal = pgt->principal,
 		.lock = &pgt->lock,
+		.phys_to_virt = pgt->mm->phys_to_virt,
+		.mm_ctx = pgt->mm->ctx,
 	};
 
 	return t;

@@ -396,6 +396,49 @@ START_TEST(zeroed_root_table_is_silent)
 }
 END_TEST
 
+/* ---- 7b: a table descriptor linked to a page that was never zeroed */
+static void *identity(void *ctx, vrm_pa_t pa)
+{
+	(void)ctx;
+	return (void *)(uintptr_t)pa;
+}
+
+static uint64_t new_table[512] __attribute__((aligned(4096)));
+
+START_TEST(table_linked_without_zeroing_is_reported)
+{
+	const struct vrm_check_table t = { .vmid = 5, .lock = &lock_a, .phys_to_virt = identity };
+
+	memset(new_table, 0, sizeof(new_table));
+	new_table[300] = PAGE_DESC(0x66000); /* a stale entry from the page's last use */
+	vrm_ticket_lock(&lock_a);
+	vrm_check_pte_write(&t, &ent[0], 0, (uintptr_t)new_table | 3u, 2, 0x40000000);
+	vrm_dsb_ishst();
+	vrm_ticket_unlock(&lock_a);
+	ONLY(VRM_COND_TRANSACTIONAL_PAGE_TABLE, 1);
+	ck_assert_str_eq(last.rule, "table linked with valid entries (not zeroed and published)");
+}
+END_TEST
+
+START_TEST(zeroed_or_split_table_linked_is_silent)
+{
+	const struct vrm_check_table t = { .vmid = 5, .lock = &lock_a, .phys_to_virt = identity };
+
+	memset(new_table, 0, sizeof(new_table));
+	vrm_ticket_lock(&lock_a);
+	vrm_check_table_publish(&t, new_table);
+	vrm_check_pte_write(&t, &ent[0], 0, (uintptr_t)new_table | 3u, 2, 0x40000000);
+	/* a split: the new table holds the block's translations */
+	for (int i = 0; i < 512; i++)
+		new_table[i] = PAGE_DESC(0x80000000ull + (uint64_t)i * 0x1000);
+	vrm_check_table_prefilled(&t, new_table);
+	vrm_check_pte_write(&t, &ent[1], 0, (uintptr_t)new_table | 3u, 2, 0x40200000);
+	vrm_dsb_ishst();
+	vrm_ticket_unlock(&lock_a);
+	ck_assert_uint_eq(vrm_check_total(), 0);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("check-precision");
@@ -423,6 +466,8 @@ int main(void)
 	tcase_add_test(tc, destroy_and_reclaim_without_a_vmid_flush_is_reported);
 	tcase_add_test(tc, destroy_and_reclaim_after_a_vmid_flush_is_silent);
 	tcase_add_test(tc, unzeroed_root_table_is_reported);
+	tcase_add_test(tc, table_linked_without_zeroing_is_reported);
+	tcase_add_test(tc, zeroed_or_split_table_linked_is_silent);
 	tcase_add_test(tc, zeroed_root_table_is_silent);
 	suite_add_tcase(s, tc);
 	return vrm_test_run(s);
