@@ -168,9 +168,19 @@ static bool report_vms(void)
 	return ok;
 }
 
+/* The exception level read from CurrentEL, not assumed: a core that left
+ * the host at EL2 would print EL2 here and fail the transcript. */
+static unsigned long current_el(void)
+{
+	uint64_t el;
+
+	__asm__ volatile("mrs	%0, CurrentEL" : "=r"(el));
+	return (unsigned long)((el >> 2) & 3);
+}
+
 static void secondary(uint32_t cpu)
 {
-	hprintf("host: cpu%u entered the host kernel at EL1\n", cpu);
+	hprintf("host: cpu%u entered the host kernel at EL%lu\n", cpu, current_el());
 	vrm_ticket_lock(&host_lock);
 	finished++; /* counts arrivals first */
 	vrm_ticket_unlock(&host_lock);
@@ -219,7 +229,7 @@ void host_main(uint64_t cpu)
 	if (cpu)
 		secondary((uint32_t)cpu);
 	ncpus = (uint32_t)hvc_call(HVC_CPUS_ONLINE, 0, 0, 0, 0).r0;
-	hprintf("host: kernel running at EL1 under its stage-2 on %u CPUs\n", ncpus);
+	hprintf("host: kernel running at EL%lu under its stage-2 on %u CPUs\n", current_el(), ncpus);
 	wait_finished(ncpus - 1);
 
 	for (uint32_t v = 0; v < 3; v++) {
