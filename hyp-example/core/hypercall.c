@@ -56,7 +56,11 @@ static struct hyp_ctx *host_hvc(struct hyp_cpu *c, struct hyp_ctx *ctx)
 		break;
 	case HVC_HOST_RAM:
 		r = (int64_t)mem_host_ram_start();
-		r1 = RAM_END;
+		r1 = mem_host_ram_end();
+		break;
+	case HVC_RAM:
+		r = (int64_t)mem_ram.base;
+		r1 = mem_ram.end;
 		break;
 	case HVC_POOL_CHECK:
 		r = mem_check();

@@ -5,6 +5,7 @@
  * the host kernel at EL1 under the host's stage-2.
  */
 #include "hyp_abi.h"
+#include "platform.h"
 #include "vm.h"
 
 struct hyp_cpu hyp_cpus[HYP_MAX_CPUS];
@@ -84,9 +85,18 @@ void hyp_main(uint64_t dtb)
 
 	cpu_init(0);
 	vrm_check_set_reporter(report);
-	(void)dtb; /* QEMU passes none for an ELF kernel; RAM size is fixed */
 	hyp_printf("\nhyp: libvrm reference hypervisor, EL%lu\n",
 		   (unsigned long)(read_currentel() >> 2));
+	ret = platform_init(dtb ? dtb : PLATFORM_DTB_ELF);
+	if (ret)
+		hyp_exit_failure(3);
+	hyp_printf("hyp: DTB: RAM 0x%lx-0x%lx (%lu MiB), %u CPU%s\n",
+		   (unsigned long)platform.ram_base, (unsigned long)platform_ram_end(),
+		   (unsigned long)(platform.ram_size >> 20), platform.nr_cpus_dt,
+		   platform.nr_cpus_dt == 1 ? "" : "s");
+	if (platform.nr_cpus < platform.nr_cpus_dt)
+		hyp_printf("hyp: running %u of the %u CPUs (HYP_MAX_CPUS %u, Aff0-numbered only); the rest stay off\n",
+			   platform.nr_cpus, platform.nr_cpus_dt, HYP_MAX_CPUS);
 	ret = mem_init();
 	if (ret) {
 		hyp_printf("hyp: memory setup failed (%d)\n", ret);
@@ -95,7 +105,7 @@ void hyp_main(uint64_t dtb)
 	mem_cpu_init();
 	__atomic_store_n(&hyp_cpus_online, 1, __ATOMIC_RELEASE);
 	hyp_printf("cpu 0: up at EL2, MMU on (write-once EL2 table), pool owns %lu pages\n",
-		   (unsigned long)RAM_PAGES);
+		   (unsigned long)mem_ram.pages);
 	ret = mem_el2_unmap_attempt();
 	hyp_printf("hyp: EL2 table is write-once: unmap of a live entry refused (%d)\n", ret);
 	if (ret != -VRM_EPERM)
@@ -107,11 +117,14 @@ void hyp_main(uint64_t dtb)
 #endif
 
 	mem_publish_for_secondaries();
-	for (uint32_t i = 1; i < HYP_MAX_CPUS; i++) {
-		int64_t r = psci_cpu_on(i, (uint64_t)(uintptr_t)secondary_entry, i);
+	for (uint32_t i = 1; i < platform.nr_cpus; i++) {
+		int64_t r = psci_cpu_on(platform.mpidr[i], (uint64_t)(uintptr_t)secondary_entry, i);
 
-		if (r != 0)
-			break;
+		if (r != 0) {
+			hyp_printf("hyp: PSCI CPU_ON of cpu %u (MPIDR 0x%lx) failed (%ld)\n", i,
+				   (unsigned long)platform.mpidr[i], (long)r);
+			hyp_exit_failure(3);
+		}
 		started++;
 		/* One at a time: the transcript shows them in order. */
 		for (uint64_t spin = 0; __atomic_load_n(&hyp_cpus_online, __ATOMIC_ACQUIRE) < i + 1;

@@ -16,6 +16,7 @@
 #include <vrm/tlb.h>
 
 #include "mem_internal.h"
+#include "platform.h"
 
 #define MEMCACHE_MIN 16
 
@@ -23,7 +24,7 @@ extern char __hyp_start[], __hyp_text_end[], __hyp_heap_start[], __hyp_end[];
 extern char __host_start[], __host_end[];
 
 struct vrm_pool hyp_pool;
-static struct vrm_pool_page pool_meta[RAM_PAGES];
+struct mem_ram mem_ram;
 static struct vrm_pgt el2_pgt;   /* kernel: write-once */
 struct vrm_pgt mem_host_pgt;  /* host stage-2, VMID 0 */
 static uint64_t vtcr;
@@ -197,6 +198,34 @@ static int el2_map(uint64_t start, uint64_t end, uint32_t prot)
 	return start < end ? vrm_pgt_map(&el2_pgt, start, start, end - start, prot) : 0;
 }
 
+static uint64_t page_up(uint64_t n)
+{
+	return (n + VRM_PAGE_SIZE - 1) & ~(VRM_PAGE_SIZE - 1);
+}
+
+/* Place the metadata carve-out and check the fixed image layout fits the
+ * RAM the DTB reported: a refused layout is a boot failure, not a guess. */
+static int mem_layout(uint64_t hyp_img, uint64_t host_end)
+{
+	uint64_t meta, bits;
+
+	mem_ram.base = platform.ram_base;
+	mem_ram.end = platform_ram_end();
+	mem_ram.pages = platform.ram_size >> VRM_PAGE_SHIFT;
+	meta = page_up(mem_ram.pages * sizeof(struct vrm_pool_page));
+	bits = page_up(mem_check_bytes(mem_ram.pages));
+	mem_ram.carve = mem_ram.end - meta - bits;
+	if (mem_ram.base > platform.dtb_pa || platform.dtb_pa + platform.dtb_size > hyp_img ||
+	    mem_ram.carve < host_end + (UINT64_C(16) << 20)) {
+		hyp_printf("hyp: RAM 0x%lx-0x%lx cannot hold the DTB, the image (0x%lx-0x%lx) and 16 MiB for the host\n",
+			   (unsigned long)mem_ram.base, (unsigned long)mem_ram.end,
+			   (unsigned long)hyp_img, (unsigned long)host_end);
+		return -VRM_EINVAL;
+	}
+	mem_check_init((void *)(uintptr_t)(mem_ram.carve + meta), mem_ram.pages);
+	return 0;
+}
+
 int mem_init(void)
 {
 	uint64_t hyp_img = (uint64_t)(uintptr_t)__hyp_start;
@@ -205,11 +234,15 @@ int mem_init(void)
 	uint64_t text_end = (uint64_t)(uintptr_t)__hyp_text_end;
 	struct vrm_pgt_config el2 = { VRM_PGT_EL2_S1, 39, -1, 0, VRM_PGT_KERNEL };
 	struct vrm_pgt_config s2 = { VRM_PGT_STAGE2, S2_IA_BITS, -1, 0, 0 };
-	int ret;
+	int ret = mem_layout(hyp_img, (uint64_t)(uintptr_t)__host_end);
 
-	/* Every page starts as the host's; the core takes its image (allocated)
-	 * and its heap (free, for the hyp allocator). */
-	ret = vrm_pool_init(&hyp_pool, RAM_BASE, RAM_PAGES, pool_meta, HYP_MAX_VMS, &pool_ops);
+	if (ret)
+		return ret;
+	/* Every page starts as the host's; the core takes its image and the
+	 * metadata carve-out (allocated) and its heap (free, for the hyp
+	 * allocator). The pool's own words live in the carve-out. */
+	ret = vrm_pool_init(&hyp_pool, mem_ram.base, mem_ram.pages,
+			    (struct vrm_pool_page *)(uintptr_t)mem_ram.carve, HYP_MAX_VMS, &pool_ops);
 	/* Checked builds: every stage-2 write is judged against the pool. */
 	VRM_CHECK(vrm_check_set_owner_query(vrm_pool_may_map, &hyp_pool));
 	if (!ret)
@@ -220,32 +253,37 @@ int mem_init(void)
 	if (!ret)
 		ret = vrm_pool_donate(&hyp_pool, hyp_img, (heap - hyp_img) >> VRM_PAGE_SHIFT,
 				      VRM_PRINCIPAL_HOST, VRM_PRINCIPAL_HYP);
+	if (!ret)
+		ret = vrm_pool_donate(&hyp_pool, mem_ram.carve,
+				      (mem_ram.end - mem_ram.carve) >> VRM_PAGE_SHIFT,
+				      VRM_PRINCIPAL_HOST, VRM_PRINCIPAL_HYP);
 	if (ret)
 		return ret;
 
 	/* EL2 stage 1: identity, text RX, the rest of RAM RW, UART device. */
 	ret = vrm_pgt_init(&el2_pgt, &el2, &mem_mm_ops);
 	if (!ret)
-		ret = el2_map(RAM_BASE, hyp_img, VRM_PGT_PROT_RW);
+		ret = el2_map(mem_ram.base, hyp_img, VRM_PGT_PROT_RW);
 	if (!ret)
 		ret = el2_map(hyp_img, text_end, VRM_PGT_PROT_R | VRM_PGT_PROT_X);
 	if (!ret)
-		ret = el2_map(text_end, RAM_END, VRM_PGT_PROT_RW);
+		ret = el2_map(text_end, mem_ram.end, VRM_PGT_PROT_RW);
 	if (!ret)
 		ret = el2_map(UART_PA, UART_PA + VRM_PAGE_SIZE,
 			      VRM_PGT_PROT_RW | VRM_PGT_PROT_DEVICE);
 	if (ret)
 		return ret;
 
-	/* Host stage 2: identity of what the host owns. */
+	/* Host stage 2: identity of what the host owns: RAM less the core's
+	 * image, heap and carve-out. */
 	ret = vrm_pgt_init(&mem_host_pgt, &s2, &mem_mm_ops);
 	if (!ret)
 		vrm_pgt_set_principal(&mem_host_pgt, VRM_PRINCIPAL_HOST);
 	if (!ret)
-		ret = vrm_pgt_map(&mem_host_pgt, RAM_BASE, RAM_BASE, hyp_img - RAM_BASE,
+		ret = vrm_pgt_map(&mem_host_pgt, mem_ram.base, mem_ram.base, hyp_img - mem_ram.base,
 				  VRM_PGT_PROT_RWX | VRM_PGT_PROT_NORMAL);
 	if (!ret)
-		ret = vrm_pgt_map(&mem_host_pgt, hyp_end, hyp_end, RAM_END - hyp_end,
+		ret = vrm_pgt_map(&mem_host_pgt, hyp_end, hyp_end, mem_ram.carve - hyp_end,
 				  VRM_PGT_PROT_RWX | VRM_PGT_PROT_NORMAL);
 	if (ret)
 		return ret;
@@ -315,10 +353,15 @@ uint64_t mem_host_ram_start(void)
 	return (uint64_t)(uintptr_t)__host_end;
 }
 
+uint64_t mem_host_ram_end(void)
+{
+	return mem_ram.carve;
+}
+
 bool mem_in_ram(uint64_t pa, uint64_t npages)
 {
-	return pa >= RAM_BASE && pa < RAM_END && npages <= RAM_PAGES &&
-	       npages <= (RAM_END - pa) >> VRM_PAGE_SHIFT;
+	return pa >= mem_ram.base && pa < mem_ram.end && npages <= mem_ram.pages &&
+	       npages <= (mem_ram.end - pa) >> VRM_PAGE_SHIFT;
 }
 
 /* Write-Once-Kernel-Mapping, shown live: libvrm refuses to change the EL2

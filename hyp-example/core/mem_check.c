@@ -11,25 +11,37 @@
  * of the tables themselves (not from our bookkeeping). check_lock guards
  * the bitmaps; mem_check fills them, then the pool checks under its locks. */
 static vrm_ticket_t check_lock = VRM_TICKET_INIT;
-static uint64_t mapped_bits[1 + HYP_MAX_VMS][RAM_PAGES / 64];
+static uint64_t *mapped_bits; /* [1 + HYP_MAX_VMS][words], in the carve-out */
+static uint64_t words;         /* per principal: one bit per page of RAM */
+
+size_t mem_check_bytes(uint64_t pages)
+{
+	return (1 + HYP_MAX_VMS) * ((pages + 63) / 64) * sizeof(uint64_t);
+}
+
+void mem_check_init(void *bits, uint64_t pages)
+{
+	mapped_bits = bits;
+	words = (pages + 63) / 64;
+}
 
 static uint64_t *bits_of(vrm_principal_t who)
 {
 	if (who == VRM_PRINCIPAL_HOST)
-		return mapped_bits[0];
+		return mapped_bits;
 	if (VRM_PRINCIPAL_IS_VM(who) && VRM_PRINCIPAL_VM_ID(who) < HYP_MAX_VMS)
-		return mapped_bits[1 + VRM_PRINCIPAL_VM_ID(who)];
+		return mapped_bits + (1 + VRM_PRINCIPAL_VM_ID(who)) * words;
 	return NULL;
 }
 
 bool mem_is_mapped(void *ctx, vrm_principal_t who, vrm_pa_t pa)
 {
 	uint64_t *b = bits_of(who);
-	uint64_t i = (pa - RAM_BASE) >> VRM_PAGE_SHIFT;
+	uint64_t i = (pa - mem_ram.base) >> VRM_PAGE_SHIFT;
 
 	(void)ctx;
 	HYP_ASSERT_HELD(&check_lock);
-	return b && pa >= RAM_BASE && pa < RAM_END && (b[i / 64] >> (i % 64)) & 1;
+	return b && pa >= mem_ram.base && pa < mem_ram.end && (b[i / 64] >> (i % 64)) & 1;
 }
 
 static int mark_visit(struct vrm_pgt_visit_ctx *ctx, enum vrm_pgt_visit which)
@@ -44,9 +56,9 @@ static int mark_visit(struct vrm_pgt_visit_ctx *ctx, enum vrm_pgt_visit which)
 	pa = vrm_pgt_desc_oa(ctx->old, ctx->level);
 	end = pa + vrm_pgt_level_size(ctx->level);
 	for (; pa < end; pa += VRM_PAGE_SIZE) {
-		uint64_t i = (pa - RAM_BASE) >> VRM_PAGE_SHIFT;
+		uint64_t i = (pa - mem_ram.base) >> VRM_PAGE_SHIFT;
 
-		if (pa >= RAM_BASE && pa < RAM_END)
+		if (pa >= mem_ram.base && pa < mem_ram.end)
 			b[i / 64] |= UINT64_C(1) << (i % 64);
 	}
 	return 0;
@@ -56,7 +68,7 @@ static void mark_table(struct vrm_pgt *pgt, uint64_t *b)
 {
 	struct vrm_pgt_visitor v = { mark_visit, b };
 
-	for (uint64_t i = 0; i < RAM_PAGES / 64; i++)
+	for (uint64_t i = 0; i < words; i++)
 		b[i] = 0;
 	if (pgt)
 		vrm_pgt_walk(pgt, 0, UINT64_C(1) << S2_IA_BITS, &v, VRM_PGT_VISIT_LEAF);
@@ -64,7 +76,7 @@ static void mark_table(struct vrm_pgt *pgt, uint64_t *b)
 
 static void mark_vm(uint32_t slot, struct vrm_pgt *pgt)
 {
-	mark_table(pgt, mapped_bits[1 + slot]);
+	mark_table(pgt, mapped_bits + (1 + slot) * words);
 }
 
 /* Pool invariants (Memory-Isolation): records well formed, and the host
@@ -74,9 +86,9 @@ int mem_check(void)
 	int ret;
 
 	vrm_ticket_lock(&check_lock);
-	mark_table(&mem_host_pgt, mapped_bits[0]);
+	mark_table(&mem_host_pgt, mapped_bits);
 	for (uint32_t s = 0; s < HYP_MAX_VMS; s++)
-		mark_table(NULL, mapped_bits[1 + s]);
+		mark_table(NULL, mapped_bits + (1 + s) * words);
 	vm_for_each_table(mark_vm);
 	ret = vrm_pool_check_invariants(&hyp_pool);
 	vrm_ticket_unlock(&check_lock);

@@ -81,27 +81,64 @@ int mem_unshare(uint32_t slot, struct vrm_pgt *pgt, uint64_t pa, uint64_t ipa)
 	mem_pool_call_end();
 	return ret;
 }
+/* What a dying VM owns, recorded before reclaim so that the scrub can be
+ * measured afterwards (pages read back), not inferred from the count. */
+#define RECLAIM_RUNS 32
+struct reclaim_runs {
+	uint64_t owned, borrowed;
+	uint32_t n;
+	struct { uint64_t pa, pages; } run[RECLAIM_RUNS];
+};
+
 static int count_run(void *arg, vrm_pa_t pa, uint64_t n, enum vrm_pool_state st)
 {
-	uint64_t *c = arg;
+	struct reclaim_runs *r = arg;
 
-	(void)pa;
-	c[st == VRM_POOL_SHARED_BORROWED ? 1 : 0] += n;
+	if (st == VRM_POOL_SHARED_BORROWED) {
+		r->borrowed += n;
+		return 0;
+	}
+	r->owned += n;
+	if (r->n < RECLAIM_RUNS) {
+		r->run[r->n].pa = pa;
+		r->run[r->n++].pages = n;
+	}
 	return 0;
+}
+
+/* Pages of the recorded runs that read back as all zeroes (EL2 maps all
+ * of RAM). Runs past RECLAIM_RUNS are not read, so not counted; the pages
+ * are the host's already, so a host CPU writing them meanwhile can only
+ * lower the count, never raise it. */
+static uint64_t count_zero_pages(const struct reclaim_runs *r)
+{
+	uint64_t zero = 0;
+
+	for (uint32_t k = 0; k < r->n; k++)
+		for (uint64_t p = 0; p < r->run[k].pages; p++) {
+			const volatile uint64_t *w = (const volatile uint64_t *)(uintptr_t)
+				(r->run[k].pa + p * VRM_PAGE_SIZE);
+			uint64_t any = 0;
+
+			for (uint32_t i = 0; i < VRM_PAGE_SIZE / 8; i++)
+				any |= w[i];
+			zero += any == 0;
+		}
+	return zero;
 }
 
 /* The VM can no longer run anywhere (caller's guarantee): empty its table
  * with one flush, so the pool may scrub and hand pages on at once. */
 int mem_reclaim(uint32_t slot, struct vrm_pgt *pgt, uint64_t *reclaimed, uint64_t *scrubbed)
 {
-	uint64_t counts[2] = { 0, 0 };
+	struct reclaim_runs runs = { 0 };
 	int ret;
 
 	ret = vrm_pgt_unmap(pgt, 0, UINT64_C(1) << S2_IA_BITS);
 	if (!ret)
 		ret = vrm_tlb_flush_vmid(pgt->vmid);
 	if (!ret)
-		ret = vrm_pool_for_each(&hyp_pool, VRM_PRINCIPAL_VM(slot), count_run, counts);
+		ret = vrm_pool_for_each(&hyp_pool, VRM_PRINCIPAL_VM(slot), count_run, &runs);
 	if (!ret)
 		ret = mem_pool_call_begin(pgt, 0, 0, true);
 	if (!ret)
@@ -110,7 +147,7 @@ int mem_reclaim(uint32_t slot, struct vrm_pgt *pgt, uint64_t *reclaimed, uint64_
 	if (ret)
 		return ret;
 	vrm_pgt_destroy(pgt);
-	*reclaimed = counts[0] + counts[1];
-	*scrubbed = counts[0];
+	*reclaimed = runs.owned + runs.borrowed;
+	*scrubbed = count_zero_pages(&runs);
 	return 0;
 }

@@ -7,7 +7,8 @@
 
 extern const uint8_t guest_probe_start[], guest_probe_end[];
 
-#define HYP_PAGE  0x40080000UL  /* first page of the core's image */
+extern char __hyp_start[];     /* hyp.ld: first page of the core's image */
+#define HYP_PAGE  ((uint64_t)(uintptr_t)__hyp_start)
 #define EINVAL_   (-22)
 #define EPERM_    (-1)
 #define EBUSY_    (-16)
@@ -35,8 +36,11 @@ static int64_t hvc(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t 
 
 void attacks_before_run(void)
 {
-	struct gvm *a = &host_vms[0], *b = &host_vms[1];
+	struct gvm *a = &host_vms[0];
 	uint64_t h = (uint64_t)a->handle, v;
+	struct hvc_ret ram;
+	int64_t sink;
+	uint64_t given;
 	bool ok;
 
 	v = probe_read(a->mem_pa);
@@ -49,19 +53,29 @@ void attacks_before_run(void)
 	probe_exec(HYP_PAGE);
 	outcome("host jumps into hyp code", last_fault() == HYP_PAGE, "Memory-Isolation");
 
-	ok = hvc(HVC_DONATE, (uint64_t)b->handle, a->mem_pa, 0x100000, 1) == EPERM_;
-	ok = ok && hvc(HVC_DONATE, h, a->mem_pa, 0x100000, 1) == EPERM_;
+	/* The donations go to a VM that never runs and is never destroyed: in
+	 * the no-owner-check twin they succeed, and what they gave away (the
+	 * sink's own page, a page of the core's text) must not then be
+	 * scrubbed by a teardown -- the twin has to live to print its verdicts.
+	 * vm1's pages are left alone: its later checks would fail instead. */
+	sink = hvc(HVC_CREATE_VM, 0, 0, 0, 0);
+	given = host_alloc(1);
+	ok = sink > 0 && given && hvc(HVC_DONATE, (uint64_t)sink, given, 0x100000, 1) == 0;
+	ok = ok && hvc(HVC_DONATE, (uint64_t)sink, given, 0x101000, 1) == EPERM_;
+	ok = ok && hvc(HVC_DONATE, (uint64_t)sink, given, 0x102000, 1) == EPERM_;
 	outcome("host donates a page it no longer owns (twice)", ok, "Memory-Isolation");
 	outcome("host donates a hyp page",
-		hvc(HVC_DONATE, h, HYP_PAGE, 0x100000, 1) == EPERM_ &&
-		hvc(HVC_SHARE, h, HYP_PAGE, 0x100000, 0) == EPERM_, "Memory-Isolation");
+		sink > 0 && hvc(HVC_DONATE, (uint64_t)sink, HYP_PAGE, 0x200000, 1) == EPERM_ &&
+		hvc(HVC_SHARE, (uint64_t)sink, HYP_PAGE, 0x300000, 0) == EPERM_, "Memory-Isolation");
 
-	ok = true;
+	ram = hvc_call(HVC_RAM, 0, 0, 0, 0);
+	ok = ram.r0 > 0 && ram.r1 > (uint64_t)ram.r0;
 	ok = ok && hvc(HVC_DONATE, h, a->shared_pa + 8, 0x100000, 1) == EINVAL_;   /* misaligned */
-	ok = ok && hvc(HVC_DONATE, h, 0x80000000UL, 0x100000, 1) == EINVAL_;     /* beyond RAM */
+	ok = ok && hvc(HVC_DONATE, h, ram.r1, 0x100000, 1) == EINVAL_;           /* beyond RAM */
+	ok = ok && hvc(HVC_SHARE, h, ram.r1 + 0x100000, 0x100000, 0) == EINVAL_;  /* not RAM */
 	ok = ok && hvc(HVC_DONATE, h, 0x1000UL, 0x100000, 1) == EINVAL_;         /* below RAM */
 	ok = ok && hvc(HVC_DONATE, h, 0xfffffffffffff000UL, 0x100000, 2) == EINVAL_; /* wraps */
-	ok = ok && hvc(HVC_DONATE, h, 0x5ffff000UL, 0x100000, 4) == EINVAL_;    /* runs off RAM */
+	ok = ok && hvc(HVC_DONATE, h, ram.r1 - 0x1000, 0x100000, 4) == EINVAL_;  /* runs off RAM */
 	ok = ok && hvc(HVC_DONATE, h, a->shared_pa, 0x100000, 0) == EINVAL_;     /* zero pages */
 	ok = ok && hvc(HVC_DONATE, h, a->shared_pa, 0x100000, 1UL << 40) == EINVAL_;
 	ok = ok && hvc(HVC_DONATE, h, a->shared_pa, 0x100001, 1) == EINVAL_;     /* ipa misaligned */

@@ -15,7 +15,7 @@
 #define HVC_SHARE          0x04 /* (vm, pa, ipa) -> 0: one page, host keeps it */
 #define HVC_UNSHARE        0x05 /* (vm, pa, ipa) -> 0 */
 #define HVC_RUN_VCPU       0x06 /* (vm, vcpu) -> exit reason, x1 = detail */
-#define HVC_DESTROY_VM     0x07 /* (vm) -> pages reclaimed, x1 = pages scrubbed */
+#define HVC_DESTROY_VM     0x07 /* (vm) -> pages reclaimed, x1 = of those, read back all-zero */
 #define HVC_CHECK_COUNT    0x08 /* (cond, or HVC_CHECK_TOTAL) -> violations */
 #define HVC_PUTS           0x09 /* (x1..x6: up to 48 bytes of text) -> 0 */
 #define HVC_LAST_FAULT     0x0a /* () -> ipa of this CPU's last blocked host access */
@@ -23,6 +23,7 @@
 #define HVC_CPUS_ONLINE    0x0c /* () -> number of CPUs that came up */
 #define HVC_HOST_RAM       0x0d /* () -> first host-owned free pa, x1 = end */
 #define HVC_POOL_CHECK     0x0e /* () -> 0 when the pool's invariants hold */
+#define HVC_RAM            0x0f /* () -> RAM base, x1 = RAM end (from the DTB) */
 
 #define HVC_CHECK_TOTAL    0xffff
 

@@ -92,7 +92,11 @@ int vrm_pool_reclaim(struct vrm_pool *pool, vrm_principal_t vm)
 		goto out;
 	/* Hand over run by run; PENDING marks what this call gave the host. */
 	for (i = 0; ret == 0 && pool_run(pool, &i, end, OWNER_MASK, vm, &s, &n);) {
+#ifndef VRM_TWIN_NO_SCRUB
+		/* Broken twin (hyp-example's attack tests only) skips the scrub:
+		 * the dead VM's data reaches the host. */
 		pool_scrub_range(pool, s, n);
+#endif
 		pool_transition(pool, s, n, OP_GIVE, VRM_PRINCIPAL_HOST, F_PENDING);
 		ret = pool->ops.map(pool->ops.ctx, VRM_PRINCIPAL_HOST, pool_pa(pool, s), n,
 				    VRM_POOL_OWNED);

@@ -9,7 +9,9 @@ printed as it arrives.
 Expected-lines file: one substring per line ('#' comments, blank lines
 ignored). Lines starting with '= ' must appear in file order relative to
 each other (the deterministic skeleton); lines starting with '~ ' must
-appear somewhere. Any line containing a FAIL pattern fails the test, as do
+appear somewhere. In a line, {smp} is the CPU count, {s} is "s" unless it
+is 1, {mib} the RAM size in MiB (--mem), and a line holding {i} stands for
+one line per secondary CPU, i = 1 .. smp-1. Any line containing a FAIL pattern fails the test, as do
 a QEMU exit code other than 0 and a timeout (a hang).
 
 --expect-panic turns it round, for an image built to panic: the test
@@ -32,8 +34,9 @@ FAIL_PATTERNS = ["NOT BLOCKED", "FAIL", "PANIC", "BROKEN", "vrm-check:", "did no
 def boot(args, qemu_args):
     """Run QEMU to completion; return (exit status, transcript lines)."""
     cmd = ["timeout", str(args.timeout), args.launcher, args.kernel, str(args.smp)] + qemu_args
-    print("running: QEMU=%s QEMU_CPU=%s %s" % (args.qemu, args.cpu, " ".join(cmd)), flush=True)
-    env = dict(os.environ, QEMU=args.qemu, QEMU_CPU=args.cpu)
+    print("running: QEMU=%s QEMU_CPU=%s QEMU_MEM=%s %s" %
+          (args.qemu, args.cpu, args.mem, " ".join(cmd)), flush=True)
+    env = dict(os.environ, QEMU=args.qemu, QEMU_CPU=args.cpu, QEMU_MEM=args.mem)
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, env=env)
     lines = []
@@ -44,12 +47,34 @@ def boot(args, qemu_args):
     return proc.wait(), lines
 
 
-def check_expected(path, lines):
-    errors = []
-    pos = 0
+def expand(path, smp, mib):
+    """The expected file's lines with {smp}, {s}, {mib} and {i} filled in."""
+    out = []
     with open(path) as f:
         for raw in f:
             raw = raw.rstrip("\n")
+            if raw.startswith("#"):
+                continue
+            raw = raw.replace("{smp}", str(smp)).replace("{s}", "" if smp == 1 else "s")
+            raw = raw.replace("{mib}", str(mib))
+            if "{i}" in raw:
+                out += [raw.replace("{i}", str(i)) for i in range(1, smp)]
+            else:
+                out.append(raw)
+    return out
+
+
+def mebibytes(size):
+    """QEMU's -m syntax (512M, 2G, plain MiB) in MiB."""
+    units = {"M": 1, "G": 1024, "T": 1024 * 1024}
+    return int(size[:-1]) * units[size[-1].upper()] if size[-1].upper() in units else int(size)
+
+
+def check_expected(path, lines, smp, mib):
+    errors = []
+    pos = 0
+    if True:
+        for raw in expand(path, smp, mib):
             if not raw or raw.startswith("#"):
                 continue
             kind, want = raw[:2], raw[2:]
@@ -82,6 +107,7 @@ def main():
     ap.add_argument("--kernel", required=True)
     ap.add_argument("--smp", type=int, default=4)
     ap.add_argument("--cpu", default="max")
+    ap.add_argument("--mem", default="512M", help="QEMU -m (the DTB must report it)")
     ap.add_argument("--expect")
     ap.add_argument("--expect-panic", action="store_true")
     ap.add_argument("--once", action="store_true",
@@ -125,10 +151,10 @@ def main():
             for pat in FAIL_PATTERNS:
                 if pat in line:
                     errors.append("line %d has '%s': %s" % (i + 1, pat, line))
-        errors += check_expected(args.expect, lines)
+        errors += check_expected(args.expect, lines, args.smp, mebibytes(args.mem))
 
     if errors:
-        print("FAILED (smp %d):" % args.smp)
+        print("FAILED (smp %d, -m %s, -cpu %s):" % (args.smp, args.mem, args.cpu))
         for e in errors:
             print("  " + e)
         return 1
@@ -138,7 +164,8 @@ def main():
     elif args.expect_panic:
         print("ok: panic ended QEMU with status %d (smp %d)" % (status, args.smp))
     else:
-        print("ok: transcript matches %s (smp %d)" % (args.expect, args.smp))
+        print("ok: transcript matches %s (smp %d, -m %s, -cpu %s)" %
+              (args.expect, args.smp, args.mem, args.cpu))
     return 0
 
 
