@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Guest "probe", the attacker: shared word 0 (64-bit) says what to do.
  * 1: read the address in word 1 (must fault: not mapped for this VM);
- * 2: announce itself in word 2, then spin until the host sets word 3;
+ * 2: write its own memory, announce itself in word 2, spin until the host
+ *    sets word 3, then read its memory back (0 if intact);
  * 3: FP/SIMD leak probe: put d0 as found on entry in word 4 (the host
  *    left a secret there), then leave PROBE_GUEST_FP in d0 and d1;
  * 4: touch the state named by word 1 (PROBE_TRAP_*): the core must trap
@@ -23,10 +24,13 @@ uint64_t guest_main(uint64_t vcpu, uint64_t memsize)
 		return 1;
 	}
 	if (SH64[0] == 2) {
+		static volatile uint64_t mine;
+
+		mine = PROBE_GUEST_FP;
 		__atomic_store_n(&SH64[2], 1, __ATOMIC_RELEASE);
 		while (__atomic_load_n(&SH64[3], __ATOMIC_ACQUIRE) != 1)
 			;
-		return 0;
+		return mine == PROBE_GUEST_FP ? 0 : 3;
 	}
 	if (SH64[0] == 3) {
 		uint64_t cpacr, d0;

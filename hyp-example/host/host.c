@@ -15,6 +15,7 @@ char host_stacks[HOST_MAX_CPUS][1UL << 14] __attribute__((aligned(16)));
 
 vrm_ticket_t host_lock = VRM_TICKET_INIT;
 volatile uint64_t host_cmd[HOST_MAX_CPUS];
+volatile uint64_t host_cmd_exit[HOST_MAX_CPUS];
 
 struct gvm host_vms[3];
 uint32_t host_nvms = 3;
@@ -196,7 +197,7 @@ static void secondary(uint32_t cpu)
 		if (cmd) {
 			struct hvc_ret r = hvc_call(HVC_RUN_VCPU, cmd, 0, 0, 0);
 
-			(void)r;
+			host_cmd_exit[cpu] = (uint64_t)r.r0 << 32 | (uint32_t)r.r1;
 			__atomic_store_n(&host_cmd[cpu], 0, __ATOMIC_RELEASE);
 		}
 	}

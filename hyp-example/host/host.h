@@ -49,6 +49,8 @@ extern struct gvm host_vms[];
 extern uint32_t host_nvms;
 extern vrm_ticket_t host_lock;
 extern volatile uint64_t host_cmd[HOST_MAX_CPUS];
+/* The last command's exit: reason << 32 | low 32 bits of the detail. */
+extern volatile uint64_t host_cmd_exit[HOST_MAX_CPUS];
 
 #define GUEST_PAGES 64
 
