@@ -11,10 +11,14 @@
  *
  * Ordering, per back end (include/vrm/arch/<arch>/ticket.h):
  *   aarch64 LSE:   LDADDA takes the ticket; wait SEVL; WFE; LDAXRH;
- *                  unlock STADDLH on the owner half.
- *   aarch64 LL/SC: LDAXR/STXR loop; wait as above; unlock STLRH.
+ *                  unlock STADDLH on the owner half; trylock LDR, CASA.
+ *   aarch64 LL/SC: LDAXR/STXR loop; wait as above; unlock STLRH;
+ *                  trylock LDR, LDAXR/STXR.
  *   generic:       relaxed fetch-add on next, acquire loads of owner,
  *                  release store of owner.
+ * On aarch64, which of LSE and LL/SC runs is chosen at run time by default
+ * (vrm_ticket_select_atomics() below), or at build time (-Datomics=lse or
+ * llsc).
  * The acquire is on the load that observes owner == ticket, so the critical
  * section cannot be hoisted above it; the release store to owner is the
  * last access of the critical section (Arm ARM B2.3.7, RCsc LDAR/STLR).
@@ -68,6 +72,50 @@ uint32_t vrm_ticket_waiters(const vrm_ticket_t *lock);
  */
 void vrm_ticket_lock_two(vrm_ticket_t *a, vrm_ticket_t *b);
 void vrm_ticket_unlock_two(vrm_ticket_t *a, vrm_ticket_t *b);
+
+/*
+ * LSE or LL/SC, at run time (aarch64, -Datomics=runtime, the default): one
+ * image runs on every Armv8 CPU. Until a selection the lock uses LL/SC,
+ * which every Armv8-A CPU has; LSE (FEAT_LSE, Armv8.1) is one atomic
+ * instruction per ticket and scales better under contention.
+ *
+ * vrm_ticket_select_atomics(id_aa64isar0) takes the value of the CPU's
+ * ID_AA64ISAR0_EL1 (EL1/EL2: vrm_arch_read_id_aa64isar0() from
+ * <vrm/arch/aarch64/sysreg.h>) and uses LSE iff its Atomic field, bits
+ * [23:20], is >= 0b0010 (FEAT_LSE; 0b0011, FEAT_LSE128, includes it: by
+ * the Arm ARM's principles of the ID scheme this field is unsigned and a
+ * higher value only adds features). Other bits are ignored. Returns the
+ * path now in use, VRM_TICKET_ATOMICS_*, or
+ *   -VRM_ENODEV  a -Datomics=lse build and Atomic < 0b0010: this CPU would
+ *                take an undefined instruction at the first lock; nothing
+ *                changed.
+ * -Datomics=llsc builds and the generic back end accept any value and
+ * report their one path.
+ *
+ * Call it once, at boot, on the boot CPU, before any other CPU may take a
+ * lock (e.g. before PSCI CPU_ON; the secondaries' start orders the store
+ * for them), with a value that holds for every CPU that will take locks.
+ * Why once: the Arm-model proofs (proofs/coq/arm/) cover executions in
+ * which every CPU runs one flavour's sequences; a lock word taken by LSE on
+ * one CPU and LL/SC on another is not what they are about. Calling it again
+ * is allowed only while no lock is held or waited for (tests switch paths
+ * between runs). Hosted Linux aarch64 builds select from getauxval(AT_HWCAP)
+ * & HWCAP_ATOMICS before main() (lib/hosted/ticket_hwcap.c).
+ *
+ * vrm_ticket_uses_lse(): the lock now uses LSE (false: LL/SC or generic).
+ */
+#define VRM_ID_AA64ISAR0_ATOMIC_SHIFT 20
+#define VRM_ID_AA64ISAR0_ATOMIC_MASK  (UINT64_C(0xf) << VRM_ID_AA64ISAR0_ATOMIC_SHIFT)
+#define VRM_ID_AA64ISAR0_ATOMIC_LSE   UINT64_C(2) /* FEAT_LSE: LDADD, CAS, SWP, ... */
+
+enum vrm_ticket_atomics {
+	VRM_TICKET_ATOMICS_GENERIC = 0, /* C11 builtins: not aarch64, or -Darch=generic */
+	VRM_TICKET_ATOMICS_LLSC = 1,    /* LDAXR/STXR, STLRH */
+	VRM_TICKET_ATOMICS_LSE = 2,     /* LDADDA, STADDLH, CASA */
+};
+
+int vrm_ticket_select_atomics(uint64_t id_aa64isar0);
+bool vrm_ticket_uses_lse(void);
 
 #if VRM_CHECKED
 /* This CPU holds the lock. Checked builds only: the unchecked lock word

@@ -21,6 +21,7 @@
 #define VRM_ENOMEM   12  /* the caller's allocator ran dry; nothing was changed */
 #define VRM_EBUSY    16  /* object still in use (live share, running vCPU) */
 #define VRM_EEXIST   17  /* a different valid mapping is already there (write-once) */
+#define VRM_ENODEV   19  /* the CPU lacks a feature this build needs (FEAT_LSE, -Datomics=lse) */
 #define VRM_EINVAL   22  /* malformed argument: misaligned, zero size, out of range */
 #define VRM_EOVERFLOW 75 /* a counter would wrap (share count) */
 

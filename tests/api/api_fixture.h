@@ -168,6 +168,7 @@ static int call(const struct row *r)
 	case F_MODEL_LOOKUP:
 		ret = vrm_tlb_model_lookup((uint32_t)r->a, (uint32_t)r->b, r->c, &pa);
 		break;
+	case F_TICKET_SELECT: ret = vrm_ticket_select_atomics(r->a); break;
 	default: ret = 1; break;
 	}
 	tm.fail_at = 0;

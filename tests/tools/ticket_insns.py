@@ -2,12 +2,21 @@
 # SPDX-License-Identifier: MIT
 """The compiled ticket lock is the sequence the Arm-model proofs are about.
 
-usage: ticket_insns.py OBJDUMP ARCHIVE lse|llsc TICKETINSNS_V [--mutate]
+usage: ticket_insns.py OBJDUMP ARCHIVE lse|llsc|both TICKETINSNS_V [--mutate]
 
 proofs/coq/arm/TicketInsns.v lists, per flavour, the memory-access and
 barrier instructions of vrm_ticket_lock / _unlock / _trylock; the Coq
-development builds the lock's events from those lists. This test
-disassembles the library and extracts, from each function, in text order:
+development builds the lock's events from those lists. Which functions
+hold them depends on the build (meson -Datomics):
+  lse, llsc  one flavour compiled in: vrm_ticket_lock / _unlock / _trylock
+             themselves hold that flavour's sequences;
+  both       the run-time choice (-Datomics=runtime): each flavour's
+             sequence is its own function, vrm__ticket_lock_lse,
+             vrm__ticket_lock_llsc, ..., checked against its list, and the
+             public vrm_ticket_* only dispatch: they must touch the lock
+             word not at all (an empty list).
+This test disassembles the library and extracts, from each function, in
+text order:
   - every barrier (DMB, DSB, ISB), and
   - every load, store or atomic whose address is the lock word (bytes 0-3
     of the vrm_ticket_t the function was passed in x0),
@@ -23,7 +32,8 @@ unlock reads the word only to word its report, and changes nothing).
 
 --mutate replaces the first acquire instruction of each expected list by
 its plain twin (LDAXRH->LDRH, LDADDA->LDADD, ...): the test must then fail,
-which meson checks (should_fail), so the comparison is shown to bite.
+which meson checks (should_fail), so the comparison is shown to bite (in
+`both` mode every flavour function's list is mutated).
 """
 import re
 import subprocess
@@ -138,32 +148,43 @@ def lock_sequence(body):
     return seq
 
 
+def checks(coq, mode, mutate):
+    """(function name, expected list, what the list is) for each function."""
+    out = []
+    for flavour in (("lse", "llsc") if mode == "both" else (mode,)):
+        want = expected(coq, flavour)
+        for f in FUNCS:
+            seq = list(want[f])
+            if mutate:
+                for k, ins in enumerate(seq):
+                    if ins in PLAIN_TWIN:
+                        seq[k] = PLAIN_TWIN[ins]
+                        break
+            name = "vrm__ticket_%s_%s" % (f, flavour) if mode == "both" else "vrm_ticket_" + f
+            out.append((name, seq, "%s_%s in TicketInsns.v" % (flavour, f)))
+    if mode == "both":
+        for f in FUNCS:
+            out.append(("vrm_ticket_" + f, [], "dispatch only (no lock-word access)"))
+    return out
+
+
 def main():
     args = [a for a in sys.argv[1:] if a != "--mutate"]
     mutate = "--mutate" in sys.argv[1:]
-    if len(args) != 4 or args[2] not in ("lse", "llsc"):
+    if len(args) != 4 or args[2] not in ("lse", "llsc", "both"):
         sys.exit(__doc__)
-    objdump, archive, flavour, coq = args
-    want = expected(coq, flavour)
-    if mutate:
-        for f in FUNCS:
-            for k, ins in enumerate(want[f]):
-                if ins in PLAIN_TWIN:
-                    want[f][k] = PLAIN_TWIN[ins]
-                    break
+    objdump, archive, mode, coq = args
     funcs = functions(objdump, archive)
     fail = 0
-    for f in FUNCS:
-        name = "vrm_ticket_" + f
+    for name, want, what in checks(coq, mode, mutate):
         if name not in funcs:
             print("not found in %s: %s" % (archive, name))
             fail = 1
             continue
         got = lock_sequence(funcs[name])
-        verdict = "ok" if got == want[f] else "MISMATCH"
-        print("%s: %s compiled %s, %s_%s in TicketInsns.v %s" %
-              (verdict, name, got, flavour, f, want[f]))
-        if got != want[f]:
+        verdict = "ok" if got == want else "MISMATCH"
+        print("%s: %s compiled %s, %s %s" % (verdict, name, got, what, want))
+        if got != want:
             fail = 1
     if fail:
         print("The compiled lock differs from the sequences the Arm-model proofs are about:"

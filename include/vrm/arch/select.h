@@ -15,8 +15,21 @@
 #define VRM_ARCH_AARCH64 0
 #endif
 
-/* LSE atomics (ARMv8.1 FEAT_LSE): compile-time, never a run-time probe. */
-#if VRM_ARCH_AARCH64 && defined(__ARM_FEATURE_ATOMICS)
+/*
+ * The ticket lock's atomics on aarch64 (meson -Datomics, config.h), never
+ * taken from the compiler's -march (__ARM_FEATURE_ATOMICS), so that one
+ * image built for Armv8.0 can still use LSE where the CPU has it:
+ *   VRM_ARCH_ATOMICS_RUNTIME  both paths are built; the lock dispatches on
+ *                             the choice vrm_ticket_select_atomics() made
+ *   VRM_ARCH_LSE              LSE only (LDADDA, STADDLH, CASA)
+ *   neither                   LL/SC only (LDAXR/STXR, STLRH)
+ */
+#if VRM_ARCH_AARCH64 && VRM_ATOMICS == VRM_ATOMICS_RUNTIME
+#define VRM_ARCH_ATOMICS_RUNTIME 1
+#else
+#define VRM_ARCH_ATOMICS_RUNTIME 0
+#endif
+#if VRM_ARCH_AARCH64 && VRM_ATOMICS == VRM_ATOMICS_LSE
 #define VRM_ARCH_LSE 1
 #else
 #define VRM_ARCH_LSE 0

@@ -10,6 +10,9 @@
 #include <vrm/barrier.h>
 #include <vrm/ticket.h>
 
+/* No LSE/LL-SC choice here: the compiler picks the instructions. */
+static inline bool vrm_arch_ticket_lse_selected(void) { return false; }
+
 static inline void vrm_arch_ticket_lock(vrm_ticket_t *lock)
 {
 	/* Relaxed: taking a ticket orders nothing; the acquire is the load
