@@ -4,6 +4,7 @@
  * brings up the secondaries with PSCI CPU_ON, then every CPU drops into
  * the host kernel at EL1 under the host's stage-2.
  */
+#include "gic.h"
 #include "hyp_abi.h"
 #include "vm.h"
 
@@ -59,12 +60,13 @@ static void __attribute__((noreturn)) enter_host(uint32_t idx)
 	struct hyp_cpu *c = &hyp_cpus[idx];
 	struct hyp_ctx *h = &c->host;
 
+	irq_cpu_init(idx); /* GICv3 and timers (core/irq.c); MMU on here */
 	memset(h, 0, sizeof(*h));
 	h->pc = (uint64_t)(uintptr_t)host_entry;
 	h->pstate = PSTATE_EL1H_DAIF;
 	h->x[0] = idx;
 	h->sys[SYS_sctlr_el1] = SCTLR_EL1_RES1;
-	h->hcr = HCR_EL1_GUEST;
+	h->hcr = HCR_HOST;
 	h->vttbr = mem_host_vttbr(); /* VMID 0 */
 	h->vmpidr = read_mpidr_el1();
 	ctx_load_el1(h);
