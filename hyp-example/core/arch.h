@@ -37,6 +37,32 @@ SYSREG_RW(cntvoff_el2)
 SYSREG_RW(mdcr_el2)
 SYSREG_RW(pmcr_el0)
 SYSREG_RW(currentel)
+SYSREG_RW(cntfrq_el0)
+SYSREG_RW(cntvct_el0)
+SYSREG_RW(cnthp_ctl_el2)
+SYSREG_RW(cnthp_tval_el2)
+/* GICv3 CPU interface: at EL2 the ICC_* registers are the physical ones;
+ * ICH_* is the virtual interface that EL1 reaches as ICV_* (IMO/FMO). */
+SYSREG_RW(icc_sre_el2)
+SYSREG_RW(icc_sre_el1)
+SYSREG_RW(icc_pmr_el1)
+SYSREG_RW(icc_ctlr_el1)
+SYSREG_RW(icc_igrpen1_el1)
+SYSREG_RW(icc_iar1_el1)
+SYSREG_RW(icc_eoir1_el1)
+SYSREG_RW(icc_dir_el1)
+SYSREG_RW(ich_hcr_el2)
+SYSREG_RW(ich_vtr_el2)
+SYSREG_RW(ich_vmcr_el2)
+SYSREG_RW(ich_lr0_el2)
+SYSREG_RW(ich_ap0r0_el2)
+SYSREG_RW(ich_ap0r1_el2)
+SYSREG_RW(ich_ap0r2_el2)
+SYSREG_RW(ich_ap0r3_el2)
+SYSREG_RW(ich_ap1r0_el2)
+SYSREG_RW(ich_ap1r1_el2)
+SYSREG_RW(ich_ap1r2_el2)
+SYSREG_RW(ich_ap1r3_el2)
 
 /* EL1 state that belongs to whoever runs at EL1 (host or a vCPU): the
  * world switch saves and loads all of it (X-macro: one list, two loops). */
@@ -80,6 +106,7 @@ static inline uint32_t cpu_aff0(void)
 
 /* ESR_EL2 exception classes the core handles. */
 #define ESR_EC(esr)        (((esr) >> 26) & 0x3f)
+#define EC_WFX             0x01  /* ISS bit 0: 0 = WFI, 1 = WFE; bit 1: WFxT */
 #define EC_HVC64           0x16
 #define EC_SMC64           0x17
 #define EC_SYSREG          0x18
@@ -94,6 +121,8 @@ static inline uint32_t cpu_aff0(void)
 #define HCR_IMO  (1UL << 4)
 #define HCR_AMO  (1UL << 5)
 #define HCR_DC   (1UL << 12)  /* EL1 MMU off: Normal WB memory, not Device */
+#define HCR_TWI  (1UL << 13)  /* WFI at EL1 traps (when it would wait) */
+#define HCR_TWE  (1UL << 14)  /* WFE at EL1 traps (when it would wait) */
 #define HCR_TSC  (1UL << 19)  /* SMC from EL1 traps: callers never reach firmware */
 #define HCR_RW   (1UL << 31)  /* EL1 is AArch64 */
 #define HCR_APK  (1UL << 40)  /* set: PAuth key registers not trapped */
@@ -113,13 +142,33 @@ static inline uint32_t cpu_aff0(void)
 #define MDCR_TDOSA (1UL << 10)
 #define MDCR_TDRA  (1UL << 11)
 
-/* Host and guests alike: stage 2 on, EL1 MMU-off accesses Normal WB,
- * their SMCs trapped (nobody but the core talks to firmware); API and APK
- * clear, so PAuth instructions and keys trap (no key switch needed). */
+/* Host and guests alike: stage 2 on, their SMCs trapped (nobody but the
+ * core talks to firmware); API and APK clear, so PAuth instructions and
+ * keys trap (no key switch needed); IMO and FMO set, so every physical
+ * interrupt is taken to EL2 and EL1's ICC_* accesses reach the virtual CPU
+ * interface (ICV_*, GICv3 spec: "virtual CPU interface"), never the
+ * physical one: no principal at EL1 can mask, acknowledge or reprogram
+ * what the core's preemption depends on. The host also has DC (it runs
+ * with its stage-1 MMU off: Normal WB, not Device). */
 #ifndef HYP_TWIN_NO_PAUTH_TRAP
-#define HCR_EL1_GUEST (HCR_VM | HCR_SWIO | HCR_DC | HCR_TSC | HCR_RW)
+#define HCR_EL1_BASE (HCR_VM | HCR_SWIO | HCR_TSC | HCR_RW | HCR_IMO | HCR_FMO)
 #else
-#define HCR_EL1_GUEST (HCR_VM | HCR_SWIO | HCR_DC | HCR_TSC | HCR_RW | HCR_API | HCR_APK)
+#define HCR_EL1_BASE (HCR_VM | HCR_SWIO | HCR_TSC | HCR_RW | HCR_IMO | HCR_FMO | HCR_API | HCR_APK)
+#endif
+/* HYP_TWIN_NO_HOST_IRQ_TRAP: the broken twin whose host runs without
+ * IMO/FMO, on the physical CPU interface (tests/hyp). */
+#ifndef HYP_TWIN_NO_HOST_IRQ_TRAP
+#define HCR_HOST (HCR_EL1_BASE | HCR_DC)
+#else
+#define HCR_HOST ((HCR_EL1_BASE | HCR_DC) & ~(HCR_IMO | HCR_FMO))
+#endif
+/* vCPUs: no DC, they run their own stage-1 MMU (guest/mmu.S) as real
+ * guests do; WFI/WFE trap so a waiting vCPU gives its CPU back (vcpu.c).
+ * HYP_TWIN_NO_WFI_TRAP is the broken twin without TWI/TWE (tests/hyp). */
+#ifndef HYP_TWIN_NO_WFI_TRAP
+#define HCR_VCPU (HCR_EL1_BASE | HCR_TWI | HCR_TWE)
+#else
+#define HCR_VCPU HCR_EL1_BASE
 #endif
 #define SCTLR_EL1_RES1 0x30d00800UL
 

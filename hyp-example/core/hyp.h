@@ -27,6 +27,22 @@ struct hyp_fpsimd {
 } __attribute__((aligned(16)));
 _Static_assert(offsetof(struct hyp_fpsimd, fpsr) == 512, "core/fpsimd.S layout");
 
+/*
+ * The GICv3 virtual CPU interface as one EL1 principal left it (core/vgic.c
+ * switches it with the EL1 registers). The core injects only the virtual
+ * timer, always through list register 0, so LR0 is the only one in use.
+ * vtimer_active: the physical PPI 27 was active on this principal's behalf
+ * when it was switched out (a vCPU's HW list register still in flight, or
+ * the host's own timer silenced); it follows the principal to its next CPU.
+ */
+struct hyp_vgic {
+	uint64_t hcr;       /* ICH_HCR_EL2: En for a vCPU, 0 for the host */
+	uint64_t vmcr;      /* ICH_VMCR_EL2: the guest's ICV_PMR, IGRPEN1, BPR... */
+	uint64_t lr0;       /* ICH_LR0_EL2 */
+	uint32_t ap0r[4], ap1r[4]; /* ICH_AP{0,1}R<n>_EL2: active priorities */
+	bool vtimer_active;
+};
+
 /* Everything EL1 owns while it runs; vectors.S saves x0-x30/pc/pstate. */
 struct hyp_ctx {
 	uint64_t x[31];
@@ -34,6 +50,7 @@ struct hyp_ctx {
 	uint64_t pstate;  /* SPSR_EL2 */
 	uint64_t sys[EL1_NSYSREGS];
 	uint64_t hcr, vttbr, vmpidr;
+	struct hyp_vgic vgic;
 	struct hyp_fpsimd fp;
 };
 _Static_assert(offsetof(struct hyp_ctx, pc) == 248, "vectors.S CTX_PC");
@@ -53,6 +70,7 @@ struct hyp_cpu {
 	struct hyp_vcpu *loaded;    /* vCPU running here, or NULL */
 	uint64_t host_fault_ipa;    /* last blocked host access (HVC_LAST_FAULT) */
 	struct hyp_line line;       /* host console line being assembled */
+	uintptr_t gicr;             /* this CPU's redistributor (core/gic.c) */
 };
 
 /* boot/ */

@@ -5,6 +5,7 @@
  * the function it reaches, and a fault on a page it does not own is
  * reported and skipped, never fatal.
  */
+#include "gic.h"
 #include "hyp_abi.h"
 #include "vm.h"
 
@@ -29,7 +30,7 @@ static struct hyp_ctx *host_hvc(struct hyp_cpu *c, struct hyp_ctx *ctx)
 		r = vm_share(a1, a2, a3, ctx->x[0] == HVC_SHARE);
 		break;
 	case HVC_RUN_VCPU:
-		return vcpu_run(c, a1, a2);
+		return vcpu_run(c, a1, a2, a3);
 	case HVC_DESTROY_VM:
 		r = vm_destroy(a1, &r1);
 		break;
@@ -95,10 +96,12 @@ struct hyp_ctx *hyp_trap(struct hyp_ctx *ctx, uint64_t kind)
 	struct hyp_cpu *c = this_cpu();
 	uint64_t esr;
 
+	if (kind == 1)
+		return hyp_irq(c, ctx); /* HCR_EL2.IMO: host's or guest's time */
 	if (c->loaded)
 		return vcpu_trap(c, ctx, kind);
 	if (kind != 0)
-		hyp_panic(2); /* the core never routes interrupts to EL2 */
+		hyp_panic(2); /* FIQ/SError from the host: nothing routes one */
 	esr = read_esr_el2();
 	switch (ESR_EC(esr)) {
 	case EC_HVC64:

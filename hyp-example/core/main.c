@@ -4,6 +4,9 @@
  * brings up the secondaries with PSCI CPU_ON, then every CPU drops into
  * the host kernel at EL1 under the host's stage-2.
  */
+#include <vrm/arch/aarch64/sysreg.h>
+
+#include "gic.h"
 #include "hyp_abi.h"
 #include "platform.h"
 #include "vm.h"
@@ -60,12 +63,13 @@ static void __attribute__((noreturn)) enter_host(uint32_t idx)
 	struct hyp_cpu *c = &hyp_cpus[idx];
 	struct hyp_ctx *h = &c->host;
 
+	irq_cpu_init(idx); /* GICv3 and timers (core/irq.c); MMU on here */
 	memset(h, 0, sizeof(*h));
 	h->pc = (uint64_t)(uintptr_t)host_entry;
 	h->pstate = PSTATE_EL1H_DAIF;
 	h->x[0] = idx;
 	h->sys[SYS_sctlr_el1] = SCTLR_EL1_RES1;
-	h->hcr = HCR_EL1_GUEST;
+	h->hcr = HCR_HOST;
 	h->vttbr = mem_host_vttbr(); /* VMID 0 */
 	h->vmpidr = read_mpidr_el1();
 	ctx_load_el1(h);
@@ -81,12 +85,22 @@ static void __attribute__((noreturn)) enter_host(uint32_t idx)
 void hyp_main(uint64_t dtb)
 {
 	uint32_t started = 0;
-	int ret;
+	int lock_path, ret;
 
+	/* One image for every CPU: the lock's LSE or LL/SC path, chosen from
+	 * the hardware before the first lock (the console's) and before any
+	 * other CPU runs (vrm_ticket_select_atomics' contract). */
+	lock_path = vrm_ticket_select_atomics(vrm_arch_read_id_aa64isar0());
 	cpu_init(0);
 	vrm_check_set_reporter(report);
 	hyp_printf("\nhyp: libvrm reference hypervisor, EL%lu\n",
 		   (unsigned long)(read_currentel() >> 2));
+	hyp_printf("hyp: lock path %s (ID_AA64ISAR0_EL1.Atomic = %lu)\n",
+		   lock_path == VRM_TICKET_ATOMICS_LSE ? "LSE" :
+		   lock_path == VRM_TICKET_ATOMICS_LLSC ? "LL/SC" : "refused",
+		   (unsigned long)((vrm_arch_read_id_aa64isar0() >> VRM_ID_AA64ISAR0_ATOMIC_SHIFT) & 0xf));
+	if (lock_path < 0)
+		hyp_exit_failure(3);
 	ret = platform_init(dtb ? dtb : PLATFORM_DTB_ELF);
 	if (ret)
 		hyp_exit_failure(3);

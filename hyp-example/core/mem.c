@@ -15,6 +15,7 @@
 #include <vrm/barrier.h>
 #include <vrm/tlb.h>
 
+#include "gic.h"
 #include "mem_internal.h"
 #include "platform.h"
 
@@ -271,6 +272,10 @@ int mem_init(void)
 	if (!ret)
 		ret = el2_map(UART_PA, UART_PA + VRM_PAGE_SIZE,
 			      VRM_PGT_PROT_RW | VRM_PGT_PROT_DEVICE);
+	if (!ret) /* the GIC: EL2's alone, in no stage-2 (core/gic.h) */
+		ret = el2_map(GICD_PA, GICD_PA + GICD_SIZE, VRM_PGT_PROT_RW | VRM_PGT_PROT_DEVICE);
+	if (!ret)
+		ret = el2_map(GICR_PA, GICR_PA + GICR_SIZE, VRM_PGT_PROT_RW | VRM_PGT_PROT_DEVICE);
 	if (ret)
 		return ret;
 

@@ -23,10 +23,13 @@ int mem_vm_init(struct vrm_pgt *pgt, uint16_t vmid, uint32_t slot)
 }
 
 /*
- * The host wrote the pages through its data cache; the guest will fetch
- * instructions from them. Clean to the point of unification, then
- * invalidate the instruction caches (Arm ARM D7.5.9, self-modifying code),
- * as pKVM does for pages it gives a guest.
+ * The host wrote the pages through its data cache; the guest starts with
+ * its stage-1 MMU off and no HCR_EL2.DC, so its first fetches are
+ * Non-cacheable and its table walks (guest/mmu.S) may read memory itself.
+ * Clean and invalidate to the point of coherency (PoC, not just PoU: as
+ * Linux's boot protocol asks of whoever loads an image it enters with the
+ * MMU off), then invalidate the instruction caches (Arm ARM D7.5.9,
+ * self-modifying code), as pKVM does for pages it gives a guest.
  */
 static void sync_icache(uint64_t pa, uint64_t n)
 {
@@ -35,8 +38,8 @@ static void sync_icache(uint64_t pa, uint64_t n)
 	__asm__ volatile("mrs %0, ctr_el0" : "=r"(ctr));
 	line = UINT64_C(4) << ((ctr >> 16) & 0xf); /* DminLine, in bytes */
 	for (uint64_t a = pa; a < pa + (n << VRM_PAGE_SHIFT); a += line)
-		__asm__ volatile("dc cvau, %0" : : "r"(a) : "memory"); /* clean line to PoU */
-	__asm__ volatile("dsb ish\n\t"   /* cleans complete before the invalidate */
+		__asm__ volatile("dc civac, %0" : : "r"(a) : "memory"); /* to PoC */
+	__asm__ volatile("dsb sy\n\t"    /* cleans complete, to PoC, before the invalidate */
 			 "ic ialluis\n\t" /* every PE's instruction cache */
 			 "dsb ish\n\t"    /* invalidate complete */
 			 "isb"             /* before anything runs the new code */

@@ -6,6 +6,7 @@
  */
 #include <vrm/tlb.h>
 
+#include "gic.h"
 #include "hyp_abi.h"
 #include "vm.h"
 
@@ -44,10 +45,11 @@ static void load_stage2(const struct hyp_ctx *ctx)
 	isb(); /* the new VMID is in force before any EL1 access (tlb.h R4) */
 }
 
-struct hyp_ctx *vcpu_run(struct hyp_cpu *c, uint64_t handle, uint64_t idx)
+struct hyp_ctx *vcpu_run(struct hyp_cpu *c, uint64_t handle, uint64_t idx, uint64_t slice_us)
 {
 	struct hyp_ctx *host = &c->host;
-	struct hyp_vm *vm = vm_lookup_locked(handle);
+	int64_t slice = timer_slice_ticks(slice_us);
+	struct hyp_vm *vm = slice < 0 ? NULL : vm_lookup_locked(handle);
 	struct hyp_vcpu *v = NULL;
 	bool flush_local = false;
 	uint16_t vmid = 0;
@@ -92,23 +94,29 @@ struct hyp_ctx *vcpu_run(struct hyp_cpu *c, uint64_t handle, uint64_t idx)
 	ctx_save_el1(host);
 	ctx_load_el1(&v->ctx);
 	switch_fpsimd(host, &v->ctx);
+	vgic_switch(c, host, &v->ctx);
 	load_stage2(&v->ctx);
 	if (flush_local)
 		vrm_tlb_flush_vmid_local(vmid);
 	c->loaded = v;
 	c->cur = &v->ctx;
+	/* Last: the slice starts when the guest does. Its end is a physical
+	 * IRQ to EL2 (core/irq.c), whatever the guest does meanwhile. */
+	timer_preempt_arm((uint64_t)slice);
 	return &v->ctx;
 }
 
-static struct hyp_ctx *vcpu_exit(struct hyp_cpu *c, uint64_t reason, uint64_t detail)
+struct hyp_ctx *vcpu_exit(struct hyp_cpu *c, uint64_t reason, uint64_t detail)
 {
 	struct hyp_vcpu *v = c->loaded;
 	struct hyp_vm *vm = v->vm;
 	bool stop = reason == EXIT_S2_FAULT || reason == EXIT_TRAP;
 
+	timer_preempt_disarm(); /* the host is never preempted */
 	ctx_save_el1(&v->ctx);
 	ctx_load_el1(&c->host);
 	switch_fpsimd(&v->ctx, &c->host);
+	vgic_switch(c, &v->ctx, &c->host);
 	load_stage2(&c->host);
 
 	vrm_ticket_lock(&vm->lock);
@@ -136,6 +144,26 @@ static uint64_t fault_ipa(void)
 	return ((read_hpfar_el2() >> 4) << 12) | (read_far_el2() & 0xfff);
 }
 
+/*
+ * A trapped WFI (HCR_EL2.TWI) waits for an interrupt, so it completes at
+ * once if one is pending or the vCPU's timer has fired (its PPI is on its
+ * way to EL2 and to LR0); otherwise the vCPU blocks: it exits to the host
+ * with the virtual count at which its timer fires (UINT64_MAX: it waits
+ * for nothing), and the host runs others until then. Only the virtual
+ * timer can wake a vCPU, so that deadline is exact, not a guess.
+ */
+static struct hyp_ctx *vcpu_wfi(struct hyp_cpu *c, struct hyp_ctx *ctx)
+{
+	uint64_t deadline;
+
+	if (vgic_pending())
+		return ctx;
+	deadline = timer_vtimer_deadline();
+	if (deadline <= timer_now())
+		return ctx;
+	return vcpu_exit(c, EXIT_WFI, deadline);
+}
+
 struct hyp_ctx *vcpu_trap(struct hyp_cpu *c, struct hyp_ctx *ctx, uint64_t kind)
 {
 	struct hyp_vcpu *v = c->loaded;
@@ -148,6 +176,13 @@ struct hyp_ctx *vcpu_trap(struct hyp_cpu *c, struct hyp_ctx *ctx, uint64_t kind)
 		return vcpu_exit(c, EXIT_TRAP, kind);
 	}
 	switch (ESR_EC(esr)) {
+	case EC_WFX:
+		ctx->pc += 4; /* the wait is over when the vCPU resumes */
+		if (esr & 2)
+			return ctx; /* WFIT/WFET: a spurious wake-up (allowed) */
+		if (esr & 1)  /* WFE: a spin-wait hint; the host may run others */
+			return vcpu_exit(c, EXIT_YIELD, 0);
+		return vcpu_wfi(c, ctx);
 	case EC_HVC64:
 		switch (ctx->x[0]) {
 		case HVC_GUEST_PUTS:

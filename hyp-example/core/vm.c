@@ -7,6 +7,7 @@
  * Locks, outermost first: vms_lock (slot claim) -> vm->lock -> vcpu->lock
  * -> pool locks (inside libvrm) -> table locks (inside libvrm).
  */
+#include "gic.h"
 #include "vm.h"
 
 static vrm_ticket_t vms_lock = VRM_TICKET_INIT;
@@ -94,8 +95,9 @@ int64_t vm_create_vcpu(uint64_t handle, uint64_t entry, uint64_t arg)
 		v->ctx.pstate = PSTATE_EL1H_DAIF;
 		v->ctx.x[0] = arg;
 		v->ctx.x[1] = v->idx;
-		v->ctx.sys[SYS_sctlr_el1] = SCTLR_EL1_RES1; /* stage-1 MMU off */
-		v->ctx.hcr = HCR_EL1_GUEST;
+		v->ctx.sys[SYS_sctlr_el1] = SCTLR_EL1_RES1; /* MMU off until guest/mmu.S */
+		v->ctx.hcr = HCR_VCPU;
+		vgic_vcpu_init(&v->ctx.vgic);
 		v->ctx.vttbr = vm->pgt.root_pa | ((uint64_t)vm->vmid << 48);
 		v->ctx.vmpidr = (UINT64_C(1) << 31) | v->idx;
 		v->created = true;

@@ -50,7 +50,8 @@ int64_t vm_share(uint64_t handle, uint64_t pa, uint64_t ipa, bool share);
 int64_t vm_destroy(uint64_t handle, uint64_t *scrubbed);
 
 /* vcpu.c */
-struct hyp_ctx *vcpu_run(struct hyp_cpu *c, uint64_t handle, uint64_t idx);
+struct hyp_ctx *vcpu_run(struct hyp_cpu *c, uint64_t handle, uint64_t idx, uint64_t slice_us);
+struct hyp_ctx *vcpu_exit(struct hyp_cpu *c, uint64_t reason, uint64_t detail);
 struct hyp_ctx *vcpu_trap(struct hyp_cpu *c, struct hyp_ctx *ctx, uint64_t kind);
 struct hyp_vm *vm_lookup_locked(uint64_t handle);
 void ctx_save_el1(struct hyp_ctx *ctx);

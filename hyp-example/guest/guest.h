@@ -16,6 +16,23 @@ int64_t guest_hvc(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a
 		  uint64_t a5, uint64_t a6);
 uint64_t guest_main(uint64_t vcpu, uint64_t memsize);
 
+/* The virtual count (CNTVOFF_EL2 = 0: the physical count) and its rate. */
+static inline uint64_t gcount(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("isb\n\tmrs	%0, cntvct_el0" : "=r"(v) : : "memory");
+	return v;
+}
+
+static inline uint64_t gfreq(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("mrs	%0, cntfrq_el0" : "=r"(v));
+	return v;
+}
+
 static inline void gyield(uint64_t progress)
 {
 	guest_hvc(HVC_GUEST_YIELD, progress, 0, 0, 0, 0, 0);

@@ -15,7 +15,7 @@ extern char __hyp_start[];     /* hyp.ld: first page of the core's image */
 
 static uint32_t blocked, failed;
 
-static void outcome(const char *what, bool ok, const char *cond)
+void outcome(const char *what, bool ok, const char *cond)
 {
 	if (ok)
 		blocked++;
@@ -132,7 +132,7 @@ static void guest_reads(const char *what, uint64_t addr)
 		outcome(what, false, "setup failed");
 		return;
 	}
-	r = hvc_call(HVC_RUN_VCPU, (uint64_t)g.handle, 0, 0, 0);
+	r = host_run(g.handle, 0, 0);
 	outcome(what, r.r0 == EXIT_S2_FAULT && r.r1 == addr, "Memory-Isolation");
 	/* A stopped VM stays stopped. */
 	if (hvc(HVC_RUN_VCPU, (uint64_t)g.handle, 0, 0, 0) != EPERM_)
@@ -163,17 +163,21 @@ static void fp_leaks(void)
 	__asm__ volatile(
 	"	fmov	d0, %[s0]\n"
 	"	fmov	d1, %[s1]\n"
-	"	mov	x0, %[fn]\n"
+	"1:	mov	x0, %[fn]\n"
 	"	mov	x1, %[h]\n"
 	"	mov	x2, #0\n"
+	"	mov	x3, #0\n"         /* default time slice */
 	"	hvc	#0\n"
+	"	cmp	x0, %[pre]\n"     /* preempted: run it on */
+	"	b.eq	1b\n"
 	"	mov	%[r0], x0\n"
 	"	fmov	%[d0], d0\n"
 	"	fmov	%[d1], d1\n"
 	: [r0] "=&r"(r.r0), [d0] "=&r"(d0), [d1] "=&r"(d1)
 	: [s0] "r"(PROBE_HOST_FP_D0), [s1] "r"(PROBE_HOST_FP_D1),
-	  [fn] "r"((uint64_t)HVC_RUN_VCPU), [h] "r"((uint64_t)g.handle)
-	: "x0", "x1", "x2", "x3", "x4", "x5", "x6", "x7", "memory");
+	  [fn] "r"((uint64_t)HVC_RUN_VCPU), [h] "r"((uint64_t)g.handle),
+	  [pre] "r"((uint64_t)EXIT_PREEMPTED)
+	: "x0", "x1", "x2", "x3", "x4", "x5", "x6", "x7", "cc", "memory");
 	if (r.r0 != EXIT_DONE) {
 		outcome("guest reads the host's FP/SIMD registers", false, "probe did not finish");
 		destroy(&g);
@@ -188,16 +192,36 @@ static void fp_leaks(void)
 
 /* The guest touches state no world switch moves: EL2 must trap it and stop
  * the guest (EXIT_TRAP with that ESR class), or it ran on someone else's. */
+/* Whether this CPU has the state a trap probe touches: without it the
+ * probe's instruction is UNDEFINED at EL1 and proves nothing about EL2. */
+static bool cpu_has(uint64_t which)
+{
+	uint64_t pfr0, isar1, isar2;
+
+	__asm__ volatile("mrs	%0, id_aa64pfr0_el1" : "=r"(pfr0));
+	__asm__ volatile("mrs	%0, id_aa64isar1_el1" : "=r"(isar1));
+	__asm__ volatile("mrs	%0, S3_0_C0_C6_2" : "=r"(isar2)); /* ID_AA64ISAR2_EL1 */
+	if (which == PROBE_TRAP_SVE)
+		return (pfr0 >> 32) & 0xf;                  /* SVE */
+	if (which == PROBE_TRAP_PAUTH)                      /* APA, API, APA3 */
+		return ((isar1 >> 4) & 0xf) || ((isar1 >> 8) & 0xf) || ((isar2 >> 12) & 0xf);
+	return true; /* PMU, debug, the physical timer: in every Armv8-A CPU */
+}
+
 static void guest_traps(const char *what, uint64_t which, uint64_t ec)
 {
 	struct gvm g = { 0 };
 	struct hvc_ret r;
 
+	if (!cpu_has(which)) {
+		hprintf("attack: %s ... SKIPPED (this CPU lacks the feature)\n", what);
+		return;
+	}
 	if (probe_vm(&g, 4, which)) {
 		outcome(what, false, "setup failed");
 		return;
 	}
-	r = hvc_call(HVC_RUN_VCPU, (uint64_t)g.handle, 0, 0, 0);
+	r = host_run(g.handle, 0, 0);
 	outcome(what, r.r0 == EXIT_TRAP && ((r.r1 >> 26) & 0x3f) == ec, "EL2 traps");
 	destroy(&g);
 }
@@ -218,7 +242,7 @@ static void timer_leaks(void)
 	sh = (volatile uint64_t *)(uintptr_t)g.shared_pa;
 	sh[4] = 0;
 	__asm__ volatile("msr	cntv_cval_el0, %0\n\tisb" : : "r"(PROBE_HOST_CVAL) : "memory");
-	r = hvc_call(HVC_RUN_VCPU, (uint64_t)g.handle, 0, 0, 0);
+	r = host_run(g.handle, 0, 0);
 	__asm__ volatile("mrs	%0, cntv_cval_el0" : "=r"(cval) : : "memory");
 	if (r.r0 != EXIT_DONE) {
 		outcome("guest reads the host's virtual timer", false, "probe did not finish");

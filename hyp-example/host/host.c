@@ -1,15 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The host kernel (EL1, untrusted). It loads the guests, runs their six
- * vCPUs on every CPU that came up (one run loop per CPU asking the core to
- * run whichever vCPU is ready), then tears the VMs down and tries the
- * attacks the core must block.
+ * The host kernel (EL1, untrusted). It loads the guests, runs their vCPUs
+ * on every CPU that came up (host/sched.c), then tears the VMs down and
+ * tries the attacks the core must block.
  */
+#include <vrm/arch/aarch64/sysreg.h>
+
 #include "host.h"
 
 extern const uint8_t guest_pattern_start[], guest_pattern_end[];
 extern const uint8_t guest_checksum_start[], guest_checksum_end[];
 extern const uint8_t guest_shared_start[], guest_shared_end[];
+extern const uint8_t guest_timer_start[], guest_timer_end[];
+extern const uint8_t guest_spin_start[], guest_spin_end[];
 
 char host_stacks[HOST_MAX_CPUS][1UL << 14] __attribute__((aligned(16)));
 
@@ -17,21 +20,12 @@ vrm_ticket_t host_lock = VRM_TICKET_INIT;
 volatile uint64_t host_cmd[HOST_MAX_CPUS];
 volatile uint64_t host_cmd_exit[HOST_MAX_CPUS];
 
-struct gvm host_vms[3];
-uint32_t host_nvms = 3;
+#define LONG_SLICE_US 1000000 /* attacks that need a vCPU to stay on its CPU */
 
-#define NR_VCPUS 2
-enum { RQ_READY, RQ_RUNNING, RQ_DONE };
-struct rq_entry {
-	uint32_t vm, vcpu, state;
-	uint64_t result, exits, cpus; /* cpus: bitmask of CPUs it ran on */
-	int64_t exit;
-};
+struct gvm host_vms[HOST_NVMS];
+uint32_t host_nvms = HOST_NVMS;
 
-/* All below: host_lock. */
-static struct rq_entry rq[3 * NR_VCPUS];
-static uint32_t rq_cursor, rq_done;
-static uint32_t go, finished;
+static uint32_t go, finished; /* host_lock */
 
 int64_t host_load_vm(struct gvm *g)
 {
@@ -52,54 +46,13 @@ int64_t host_load_vm(struct gvm *g)
 	r = hvc_call(HVC_SHARE, (uint64_t)g->handle, g->shared_pa, GUEST_SHARED_IPA, 0);
 	if (r.r0 < 0)
 		return r.r0;
-	for (uint32_t i = 0; i < NR_VCPUS; i++) {
+	for (uint32_t i = 0; i < host_nvcpus(g); i++) {
 		r = hvc_call(HVC_CREATE_VCPU, (uint64_t)g->handle, GUEST_IMAGE_IPA,
 			     GUEST_PAGES << 12, 0);
 		if (r.r0 < 0)
 			return r.r0;
 	}
 	return 0;
-}
-
-static void run_loop(uint32_t cpu)
-{
-	for (;;) {
-		struct rq_entry *e = NULL;
-		struct hvc_ret r;
-		bool all;
-
-		vrm_ticket_lock(&host_lock);
-		all = rq_done == 3 * NR_VCPUS;
-		for (uint32_t i = 0; i < 3 * NR_VCPUS && !all && !e; i++) {
-			struct rq_entry *c = &rq[(rq_cursor + i) % (3 * NR_VCPUS)];
-
-			if (c->state == RQ_READY) {
-				e = c;
-				e->state = RQ_RUNNING;
-				rq_cursor = (rq_cursor + i + 1) % (3 * NR_VCPUS);
-			}
-		}
-		vrm_ticket_unlock(&host_lock);
-		if (all)
-			return;
-		if (!e)
-			continue;
-
-		r = hvc_call(HVC_RUN_VCPU, (uint64_t)host_vms[e->vm].handle, e->vcpu, 0, 0);
-
-		vrm_ticket_lock(&host_lock);
-		e->exits++;
-		e->cpus |= UINT64_C(1) << cpu;
-		if (r.r0 == EXIT_YIELD || r.r0 == -16 /* EBUSY */) {
-			e->state = RQ_READY;
-		} else {
-			e->state = RQ_DONE;
-			e->exit = r.r0;
-			e->result = r.r1;
-			rq_done++;
-		}
-		vrm_ticket_unlock(&host_lock);
-	}
 }
 
 static void wait_go(uint32_t want)
@@ -113,60 +66,6 @@ static void wait_go(uint32_t want)
 		if (g >= want)
 			return;
 	}
-}
-
-static void cpus_str(uint64_t mask, char *buf)
-{
-	uint32_t n = 0;
-
-	for (uint32_t i = 0; i < HOST_MAX_CPUS; i++) {
-		if (mask & (UINT64_C(1) << i)) {
-			if (n)
-				buf[n++] = ',';
-			buf[n++] = (char)('0' + i);
-		}
-	}
-	buf[n] = 0;
-}
-
-static bool report_vms(void)
-{
-	bool ok = true;
-
-	for (uint32_t v = 0; v < host_nvms; v++) {
-		uint64_t exits = 0, cpus = 0;
-		bool pass = true;
-		char buf[24];
-
-		vrm_ticket_lock(&host_lock);
-		for (uint32_t i = 0; i < NR_VCPUS; i++) {
-			struct rq_entry *e = &rq[v * NR_VCPUS + i];
-
-			exits += e->exits;
-			cpus |= e->cpus;
-			if (e->exit != EXIT_DONE || e->result != 0)
-				pass = false;
-		}
-		vrm_ticket_unlock(&host_lock);
-		/* The shared-buffer guest leaves answers for the host. */
-		if (v == 2) {
-			volatile uint32_t *sh = (volatile uint32_t *)(uintptr_t)host_vms[v].shared_pa;
-			uint32_t want = 0;
-
-			for (uint32_t i = 0; i < 256; i++)
-				want += i * 7 + 3;
-			if (sh[512] != want || sh[513] != 0x600dd00d)
-				pass = false;
-			hprintf("host: vm%ld: shared buffer holds sum %u (expected %u), reply 0x%x\n",
-				(long)host_vms[v].handle, sh[512], want, sh[513]);
-		}
-		cpus_str(cpus, buf);
-		hprintf("host: vm%ld (%s): %s (2 vCPUs, %lu exits, ran on CPUs %s)\n",
-			(long)host_vms[v].handle, host_vms[v].name, pass ? "PASS" : "FAIL",
-			(unsigned long)exits, buf);
-		ok = ok && pass;
-	}
-	return ok;
 }
 
 /* The exception level read from CurrentEL, not assumed: a core that left
@@ -186,7 +85,7 @@ static void secondary(uint32_t cpu)
 	finished++; /* counts arrivals first */
 	vrm_ticket_unlock(&host_lock);
 	wait_go(1);
-	run_loop(cpu);
+	sched_run_loop(cpu);
 	vrm_ticket_lock(&host_lock);
 	finished++;
 	vrm_ticket_unlock(&host_lock);
@@ -195,7 +94,8 @@ static void secondary(uint32_t cpu)
 		uint64_t cmd = __atomic_load_n(&host_cmd[cpu], __ATOMIC_ACQUIRE);
 
 		if (cmd) {
-			struct hvc_ret r = hvc_call(HVC_RUN_VCPU, cmd, 0, 0, 0);
+			/* A long slice: the attacks need it on this CPU. */
+			struct hvc_ret r = host_run((int64_t)cmd, 0, LONG_SLICE_US);
 
 			host_cmd_exit[cpu] = (uint64_t)r.r0 << 32 | (uint32_t)r.r1;
 			__atomic_store_n(&host_cmd[cpu], 0, __ATOMIC_RELEASE);
@@ -218,30 +118,39 @@ static void wait_finished(uint32_t n)
 
 void host_main(uint64_t cpu)
 {
-	static const char *const names[3] = { "pattern", "checksum", "shared" };
-	const uint8_t *imgs[3][2] = {
+	static const char *const names[HOST_NVMS] = { "pattern", "checksum", "shared", "timer", "spin" };
+	static const uint32_t vcpus[HOST_NVMS] = { 2, 2, 2, 2, 1 };
+	const uint8_t *imgs[HOST_NVMS][2] = {
 		{ guest_pattern_start, guest_pattern_end },
 		{ guest_checksum_start, guest_checksum_end },
 		{ guest_shared_start, guest_shared_end },
+		{ guest_timer_start, guest_timer_end },
+		{ guest_spin_start, guest_spin_end },
 	};
 	uint32_t ncpus;
 	bool ok;
 
+	/* The host's own libvrm copy picks its lock path too. Every CPU does,
+	 * first thing, before its first lock: all write the same value (the
+	 * ID register is system-wide on virt), so no lock is ever taken with
+	 * a path other than the one every CPU uses. */
+	vrm_ticket_select_atomics(vrm_arch_read_id_aa64isar0());
 	if (cpu)
 		secondary((uint32_t)cpu);
 	ncpus = (uint32_t)hvc_call(HVC_CPUS_ONLINE, 0, 0, 0, 0).r0;
 	hprintf("host: kernel running at EL%lu under its stage-2 on %u CPUs\n", current_el(), ncpus);
 	wait_finished(ncpus - 1);
 
-	for (uint32_t v = 0; v < 3; v++) {
+	for (uint32_t v = 0; v < HOST_NVMS; v++) {
 		struct gvm *g = &host_vms[v];
 		int64_t ret;
 
 		g->name = names[v];
 		g->img = imgs[v][0];
 		g->img_len = (uint64_t)(imgs[v][1] - imgs[v][0]);
+		g->nvcpus = vcpus[v];
 		g->shared_pa = host_alloc(1);
-		if (v == 2) {
+		if (v == VM_SHARED) {
 			uint32_t *sh = (uint32_t *)(uintptr_t)g->shared_pa;
 
 			for (uint32_t i = 0; i < 256; i++)
@@ -251,29 +160,24 @@ void host_main(uint64_t cpu)
 		hprintf("host: vm%ld (%s): %lu-byte image loaded, %u pages donated, 1 page shared%s\n",
 			(long)g->handle, g->name, (unsigned long)g->img_len, GUEST_PAGES,
 			ret ? " FAILED" : "");
-		for (uint32_t i = 0; i < NR_VCPUS; i++) {
-			rq[v * NR_VCPUS + i].vm = v;
-			rq[v * NR_VCPUS + i].vcpu = i;
-			rq[v * NR_VCPUS + i].state = ret ? RQ_DONE : RQ_READY;
-			rq[v * NR_VCPUS + i].exit = ret;
-			if (ret)
-				rq_done++;
-		}
+		sched_add(v, vcpus[v], ret);
 	}
 	hprintf("host: pool invariants after loading: %s\n",
 		hvc_call(HVC_POOL_CHECK, 0, 0, 0, 0).r0 == 0 ? "hold" : "BROKEN");
 
 	attacks_before_run();
 
-	hprintf("host: running 6 vCPUs on %u CPUs\n", ncpus);
+	hprintf("host: running %u vCPUs on %u CPUs\n", sched_nr(), ncpus);
 	vrm_ticket_lock(&host_lock);
 	finished = 0;
 	go = 1;
 	vrm_ticket_unlock(&host_lock);
-	run_loop(0);
+	sched_run_loop(0);
 	wait_finished(ncpus - 1);
-	ok = report_vms();
+	ok = sched_report();
 	hprintf("host: all guests finished: %s\n", ok ? "PASS" : "FAIL");
+
+	attacks_irq(host_vms[VM_SPIN].handle);
 
 	attacks_with_guests(ncpus);
 

@@ -14,7 +14,7 @@
 #define HVC_DONATE         0x03 /* (vm, pa, ipa, npages) -> 0 */
 #define HVC_SHARE          0x04 /* (vm, pa, ipa) -> 0: one page, host keeps it */
 #define HVC_UNSHARE        0x05 /* (vm, pa, ipa) -> 0 */
-#define HVC_RUN_VCPU       0x06 /* (vm, vcpu) -> exit reason, x1 = detail */
+#define HVC_RUN_VCPU       0x06 /* (vm, vcpu, slice us: 0 = 4 ms, <= 1 s) -> exit reason, x1 = detail */
 #define HVC_DESTROY_VM     0x07 /* (vm) -> pages reclaimed, x1 = of those, read back all-zero */
 #define HVC_CHECK_COUNT    0x08 /* (cond, or HVC_CHECK_TOTAL) -> violations */
 #define HVC_PUTS           0x09 /* (x1..x6: up to 48 bytes of text) -> 0 */
@@ -37,8 +37,11 @@
 #define EXIT_DONE          2 /* guest finished: x1 = its result (0 = pass) */
 #define EXIT_S2_FAULT      3 /* stage-2 abort: x1 = faulting IPA; VM stopped */
 #define EXIT_TRAP          4 /* unhandled trap: x1 = ESR_EL2; VM stopped */
+#define EXIT_PREEMPTED     5 /* its time slice ran out (EL2 timer); resumable */
+#define EXIT_WFI           6 /* waits in WFI: x1 = virtual count at which its timer
+			      * fires (UINT64_MAX: nothing will wake it); resumable */
 
-/* Guest memory layout (IPA; guests run with their stage-1 MMU off). */
+/* Guest memory layout (IPA; guests map it 1:1 with their own stage 1). */
 #define GUEST_IMAGE_IPA    0x0UL
 #define GUEST_SHARED_IPA   0x200000UL  /* one page shared with the host */
 /* FP/SIMD leak probe (host/attacks.c, guest/probe.c mode 3). */

@@ -113,6 +113,8 @@ def main():
     ap.add_argument("--once", action="store_true",
                     help="with --expect-panic: exactly one PANIC line (no recursion)")
     ap.add_argument("--twin", metavar="SUBSTR")
+    ap.add_argument("--allow-skip", metavar="SUBSTR", action="append", default=[],
+                    help="an attack line with SUBSTR may print SKIPPED (a CPU without the feature)")
     ap.add_argument("--timeout", type=int, default=100)
     args = ap.parse_args(argv)
     if not args.expect and not args.expect_panic and not args.twin:
@@ -152,6 +154,22 @@ def main():
                 if pat in line:
                     errors.append("line %d has '%s': %s" % (i + 1, pat, line))
         errors += check_expected(args.expect, lines, args.smp, mebibytes(args.mem))
+        # The host's tally must be the attack lines themselves (counted here).
+        tally = [l for l in lines if l.startswith("host: attacks: ")]
+        got = (sum(l.startswith("attack: ") and "... BLOCKED (" in l for l in lines),
+               sum(l.startswith("attack: ") and "... NOT BLOCKED (" in l for l in lines))
+        if tally and tally[-1] != "host: attacks: %d blocked, %d not blocked" % got:
+            errors.append("tally '%s' but %d BLOCKED and %d NOT BLOCKED lines" %
+                          ((tally[-1],) + got))
+        # An attack SKIPPED is a check not made: only where the expected file
+        # itself says so (-smp 1) or --allow-skip names it (a CPU model
+        # without the feature) -- never silently on a CPU that has it.
+        expected = expand(args.expect, args.smp, mebibytes(args.mem))
+        for l in lines:
+            if l.startswith("attack: ") and "SKIPPED" in l and \
+               not any("SKIPPED" in e and e[2:] in l for e in expected) and \
+               not any(s in l for s in args.allow_skip):
+                errors.append("attack SKIPPED: %s" % l)
 
     if errors:
         print("FAILED (smp %d, -m %s, -cpu %s):" % (args.smp, args.mem, args.cpu))
