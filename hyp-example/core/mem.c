@@ -290,6 +290,15 @@ int mem_init(void)
 	if (!ret)
 		ret = vrm_pgt_map(&mem_host_pgt, hyp_end, hyp_end, mem_ram.carve - hyp_end,
 				  VRM_PGT_PROT_RWX | VRM_PGT_PROT_NORMAL);
+#ifdef HYP_TWIN_HOST_MAPS_GIC
+	/* Broken twin (tests/hyp): the GIC in the host's stage 2 as well. */
+	if (!ret)
+		ret = vrm_pgt_map(&mem_host_pgt, GICD_PA, GICD_PA, GICD_SIZE,
+				  VRM_PGT_PROT_RW | VRM_PGT_PROT_DEVICE);
+	if (!ret)
+		ret = vrm_pgt_map(&mem_host_pgt, GICR_PA, GICR_PA, GICR_SIZE,
+				  VRM_PGT_PROT_RW | VRM_PGT_PROT_DEVICE);
+#endif
 	if (ret)
 		return ret;
 	/* PS = 40 bits, VS = 16-bit VMIDs (libvrm's default VMID width). */

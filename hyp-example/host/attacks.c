@@ -140,6 +140,31 @@ static void guest_reads(const char *what, uint64_t addr)
 	destroy(&g);
 }
 
+/* The hardware form of the ownership check: the host also donates one of
+ * vm1's pages (its pattern data) to a probe VM, at an IPA inside the
+ * probe's layout, and the probe reads that IPA. Refused, the IPA stays
+ * unmapped and the read takes a stage-2 fault; in the no-owner-check twin
+ * the probe reads vm1's data there instead. */
+#define CROSS_IPA 0x300000UL
+static void guest_reads_cross_donation(void)
+{
+	const char *what = "host donates a page vm1 owns to another guest, which reads it at that IPA";
+	uint64_t page = host_vms[0].mem_pa + 0x10000; /* vm1's DATA_START */
+	struct gvm g = { 0 };
+	struct hvc_ret r;
+	int64_t d;
+
+	if (probe_vm(&g, 1, CROSS_IPA)) {
+		outcome(what, false, "setup failed");
+		return;
+	}
+	d = hvc(HVC_DONATE, (uint64_t)g.handle, page, CROSS_IPA, 1);
+	r = host_run(g.handle, 0, 0);
+	outcome(what, d == EPERM_ && r.r0 == EXIT_S2_FAULT && r.r1 == CROSS_IPA,
+		"Memory-Isolation");
+	destroy(&g);
+}
+
 /* FP/SIMD registers cross no principal: the host leaves secrets in d0/d1,
  * the probe guest reports the d0 it finds and leaves its own in d0/d1;
  * after RUN_VCPU the host must find exactly its own values again. */
@@ -290,6 +315,7 @@ void attacks_with_guests(uint32_t ncpus)
 
 	guest_reads("guest A reads guest B's memory (IPA = B's page)", host_vms[1].mem_pa);
 	guest_reads("guest reads hyp memory through a forged IPA", HYP_PAGE);
+	guest_reads_cross_donation();
 	stale_tlb();
 	fp_leaks();
 	timer_leaks();
