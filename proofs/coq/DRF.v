@@ -11,14 +11,25 @@
      - program order (po): earlier and later events of the same thread, and
      - synchronises-with (sw): the release that ends critical section k
        (vrm_ticket_unlock: STLRH/STADDLH writes owner = k+1) to the acquire
-       that reads owner = k+1 (LDAXRH in vrm_ticket_lock, or the LDAXR of a
-       successful vrm_ticket_trylock),
+       that reads owner = k+1 (LDAXRH in vrm_ticket_lock, or the successful
+       CAS step of vrm_ticket_trylock, Ticket.v's two-step model: the
+       aarch64 CASA / LDAXR reads the owner half with acquire; the generic
+       C's acquire load of owner is po-before its CAS, so its
+       happens-before contains this edge too),
    closed transitively.  No-Barrier-Misuse is exactly the requirement that
    these two edges exist (acquire on the lock-taking load, release on the
    unlock store); nothing else orders events of different threads.
 
    Theorem [drf]: any two accesses to protected data by different threads
-   are ordered by happens-before, i.e. the kernel is data-race free. *)
+   are ordered by happens-before, i.e. the kernel is data-race free.
+
+   Broken twins: [twin_no_sw_race] (without the sw edge, i.e. without
+   the release/acquire pair, the run of [drf_nonvacuous] has two writes of
+   one location by two threads unordered by happens-before) and
+   [twin_unlocked_access_race] (an access outside the critical section,
+   DRF-Kernel dropped, races with the holder's access even with sw).
+   All of this is about the SC interleaving model; the Arm-model
+   counterparts are in arm/. *)
 
 Require Import Arith Lia List.
 Import ListNotations.
@@ -28,12 +39,13 @@ Inductive event : Type :=
 | ETake (t k : nat)              (* ticket k taken (relaxed RMW on next) *)
 | EAcq (t k : nat)               (* acquire read of owner = k: lock entered *)
 | ERel (t k : nat)               (* release write owner := k+1: unlock *)
-| ETryFail (t : nat)             (* failed trylock *)
+| ETryLoad (t o : nat)           (* trylock's first load (owner = o); no sw edge *)
+| ETryFail (t : nat)             (* failed trylock CAS *)
 | EAcc (t x : nat) (w : bool).   (* access to protected location x, w = write *)
 
 Definition tid (e : event) : nat :=
   match e with
-  | ETake t _ | EAcq t _ | ERel t _ | ETryFail t | EAcc t _ _ => t
+  | ETake t _ | EAcq t _ | ERel t _ | ETryLoad t _ | ETryFail t | EAcc t _ _ => t
   end.
 
 Definition ev_of (l : label) : event :=
@@ -41,6 +53,7 @@ Definition ev_of (l : label) : event :=
   | LTake i t => ETake i t
   | LEnter i t => EAcq i t
   | LUnlock i t => ERel i t
+  | LTryLoad i o => ETryLoad i o
   | LTryOk i t => EAcq i t
   | LTryFail i => ETryFail i
   end.
@@ -186,7 +199,8 @@ Proof.
     pose proof (inv_reachable N s (run_reachable N s tr Hrun)) as HI.
     pose proof (run_reachable N s tr Hrun) as Hr.
     split; [| apply racefree_nonacc; auto using ev_of_nonacc].
-    inversion Hs as [s0 i Hi Hp | s0 i t Hi Hp Ho | s0 i t Hi Hp | s0 i Hi Hp Ho | s0 i Hi Hp Ho];
+    inversion Hs as [s0 i Hi Hp | s0 i t Hi Hp Ho | s0 i t Hi Hp | s0 i Hi Hp
+                    | s0 i o Hi Hp Ho | s0 i o Hi Hp Ho];
       subst; simpl.
     + (* take: the set of critical threads is unchanged *)
       split.
@@ -207,7 +221,7 @@ Proof.
           intros i0 a Ha. apply is_acc_app_nonacc in Ha; [|intros; discriminate]. apply hb_app; eauto. }
     + (* enter with ticket t = owner *)
       assert (no_critical s) as Hnc.
-      { intros c k Hck. destruct HI as (_ & _ & H3 & H4). destruct (H3 c k Hck) as [-> _].
+      { intros c k Hck. destruct HI as (_ & _ & H3 & H4 & _). destruct (H3 c k Hck) as [-> _].
         destruct (Nat.eq_dec c i) as [->|Hne]; [congruence|].
         apply (H4 c i (owner s)); auto; [rewrite Hck | rewrite Hp]; reflexivity. }
       split.
@@ -217,7 +231,7 @@ Proof.
         rewrite upd_neq in Hck by auto. exfalso. eapply Hnc; eauto.
       * intros Hnc'. exfalso. eapply (Hnc' i). simpl. apply upd_eq.
     + (* unlock of ticket t = owner *)
-      destruct HI as (_ & _ & H3 & H4). destruct (H3 i t Hp) as [Ht _]. subst t.
+      destruct HI as (_ & _ & H3 & H4 & _). destruct (H3 i t Hp) as [Ht _]. subst t.
       assert (no_critical (mk (S (owner s)) (next s) (upd (pcs s) i Idle))) as Hnc.
       { intros c k Hck. simpl in Hck. destruct (Nat.eq_dec c i) as [->|Hne].
         - rewrite upd_eq in Hck. discriminate.
@@ -234,24 +248,50 @@ Proof.
                                                     | apply nth_app_some; eauto | apply nth_last | reflexivity]. }
         { eapply hb_trans; [apply hb_app; eauto|].
           eapply hb_po; [eapply nth_lt; eauto | apply nth_app_some; eauto | apply nth_last | reflexivity]. }
-    + (* trylock success: owner = next *)
+    + (* trylock load: the set of critical threads is unchanged *)
+      split.
+      * intros c k Hck. simpl in Hck. destruct (Nat.eq_dec c i) as [->|Hne].
+        { rewrite upd_eq in Hck. discriminate. }
+        rewrite upd_neq in Hck by auto. destruct (F1 c k Hck) as (q & Hq & Hall).
+        exists q. split; [apply nth_app_some; auto|].
+        intros i0 a Ha. apply is_acc_app_nonacc in Ha; [|intros; discriminate].
+        destruct (Hall i0 a Ha) as [?|?]; [left; auto | right; apply hb_app; eauto].
+      * intros Hnc. simpl in *.
+        assert (no_critical s) as Hnc0.
+        { intros c k Hck. destruct (Nat.eq_dec c i) as [->|Hne]; [congruence|].
+          apply (Hnc c k). simpl. rewrite upd_neq; auto. }
+        destruct (F2 Hnc0) as [F0 FS]. split.
+        { intros Ho i0 a Ha. apply is_acc_app_nonacc in Ha; [|intros; discriminate]. eapply F0; eauto. }
+        { intros o Ho. destruct (FS o Ho) as (r & t & Hr' & Hall). exists r, t.
+          split; [apply nth_app_some; auto|].
+          intros i0 a Ha. apply is_acc_app_nonacc in Ha; [|intros; discriminate]. apply hb_app; eauto. }
+    + (* trylock CAS success: o <= owner <= next = o, so owner = next = o *)
+      (* after [subst], o is [next s] *)
+      destruct HI as (H1 & _ & H3 & _ & H5). pose proof (H5 i _ Hp) as Hle.
+      assert (owner s = next s) as Hown by lia.
       assert (no_critical s) as Hnc.
-      { intros c k Hck. destruct HI as (_ & _ & H3 & _). destruct (H3 c k Hck). lia. }
+      { intros c k Hck. destruct (H3 c k Hck). lia. }
       split.
       * intros c k Hck. simpl in Hck. destruct (Nat.eq_dec c i) as [->|Hne].
         { rewrite upd_eq in Hck. inversion Hck; subst. exists (length tr).
           split; [apply nth_last|]. eapply enter_frontier; eauto. split; auto. }
         rewrite upd_neq in Hck by auto. exfalso. eapply Hnc; eauto.
       * intros Hnc'. exfalso. apply (Hnc' i (next s)). simpl. apply upd_eq.
-    + (* trylock failure: no state change *)
+    + (* trylock CAS failure: back to Idle, critical threads unchanged *)
       split.
-      * intros c k Hck. destruct (F1 c k Hck) as (q & Hq & Hall).
+      * intros c k Hck. simpl in Hck. destruct (Nat.eq_dec c i) as [->|Hne].
+        { rewrite upd_eq in Hck. discriminate. }
+        rewrite upd_neq in Hck by auto. destruct (F1 c k Hck) as (q & Hq & Hall).
         exists q. split; [apply nth_app_some; auto|].
         intros i0 a Ha. apply is_acc_app_nonacc in Ha; [|intros; discriminate].
         destruct (Hall i0 a Ha) as [?|?]; [left; auto | right; apply hb_app; eauto].
-      * intros Hnc. destruct (F2 Hnc) as [F0 FS]. split.
+      * intros Hnc. simpl in *.
+        assert (no_critical s) as Hnc0.
+        { intros c k Hck. destruct (Nat.eq_dec c i) as [->|Hne]; [congruence|].
+          apply (Hnc c k). simpl. rewrite upd_neq; auto. }
+        destruct (F2 Hnc0) as [F0 FS]. split.
         { intros Ho' i0 a Ha. apply is_acc_app_nonacc in Ha; [|intros; discriminate]. eapply F0; eauto. }
-        { intros o Ho'. destruct (FS o Ho') as (r & t & Hr' & Hall). exists r, t.
+        { intros o' Ho'. destruct (FS o' Ho') as (r & t & Hr' & Hall). exists r, t.
           split; [apply nth_app_some; auto|].
           intros i0 a Ha. apply is_acc_app_nonacc in Ha; [|intros; discriminate]. apply hb_app; eauto. }
   - (* an access by the lock holder c *)
@@ -315,4 +355,79 @@ Proof.
   eapply run_access with (k := 0); [| lia | reflexivity].
   eapply run_lock with (s := s1); [| apply (s_enter 2 s1 0 0); auto].
   eapply run_lock with (s := init); [apply run_init | apply (s_take 2 init 0); auto].
+Qed.
+
+(* ---------------------------------------------------------------- *)
+(* Broken twins. *)
+
+(* Twin 1, No-Barrier-Misuse: drop the synchronises-with edge (a relaxed
+   unlock store or a relaxed lock-taking load: no release/acquire pair).
+   Happens-before is then program order only, and the run of
+   [drf_nonvacuous] has a data race: two writes of location 7 by threads 0
+   and 1 that are not ordered. *)
+Inductive hb_nosw (tr : list event) : nat -> nat -> Prop :=
+| hbn_po : forall i j e1 e2, i < j ->
+    nth_error tr i = Some e1 -> nth_error tr j = Some e2 -> tid e1 = tid e2 -> hb_nosw tr i j
+| hbn_trans : forall i j k, hb_nosw tr i j -> hb_nosw tr j k -> hb_nosw tr i k.
+
+Lemma hb_nosw_tid : forall tr i j, hb_nosw tr i j ->
+  exists e1 e2, nth_error tr i = Some e1 /\ nth_error tr j = Some e2 /\ tid e1 = tid e2.
+Proof.
+  intros tr i j H. induction H as [i j e1 e2 _ H1 H2 Ht | i j k _ (a & b & Ha & Hb & Hab) _ (c & d & Hc & Hd & Hcd)].
+  - exists e1, e2. auto.
+  - exists a, d. split; [auto|split; [auto|]]. rewrite Hb in Hc. inversion Hc; subst. congruence.
+Qed.
+
+Theorem twin_no_sw_race : exists s tr,
+  run 2 s tr /\ nth_error tr 2 = Some (EAcc 0 7 true) /\ nth_error tr 6 = Some (EAcc 1 7 true) /\
+  ~ hb_nosw tr 2 6 /\ hb tr 2 6.
+Proof.
+  destruct drf_nonvacuous as (s & tr & Hr & H2 & H6). exists s, tr.
+  split; [auto|split; [auto|split; [auto|split]]].
+  - intros H. destruct (hb_nosw_tid _ _ _ H) as (e1 & e2 & E1 & E2 & Et).
+    rewrite H2 in E1. rewrite H6 in E2. inversion E1; inversion E2; subst. discriminate.
+  - eapply drf; eauto; lia.
+Qed.
+
+(* Twin 2, DRF-Kernel: drop the discipline that only the lock holder
+   accesses protected data (an access anywhere, as by code that forgot to
+   take the lock).  With the sw edges kept, a write by thread 1 while
+   thread 0 holds the lock races with thread 0's write. *)
+Inductive run_nodisc (N : nat) : state -> list event -> Prop :=
+| rnd_init : run_nodisc N init []
+| rnd_lock : forall s tr l s',
+    run_nodisc N s tr -> lstep N s l s' -> run_nodisc N s' (tr ++ [ev_of l])
+| rnd_access : forall s tr c x w,
+    run_nodisc N s tr -> c < N -> run_nodisc N s (tr ++ [EAcc c x w]).
+
+(* the last edge of a happens-before path *)
+Lemma hb_last : forall tr i j, hb tr i j ->
+  exists i' e1 e2, i' < j /\ nth_error tr i' = Some e1 /\ nth_error tr j = Some e2 /\
+    (tid e1 = tid e2 \/ exists t k, e1 = ERel t k /\ e2 = EAcq (tid e2) (S k)).
+Proof.
+  intros tr i j H. induction H as [i j e1 e2 Hij H1 H2 Ht | i j t1 t2 k Hij H1 H2 | i j k _ _ _ IH].
+  - exists i, e1, e2. auto.
+  - exists i, (ERel t1 k), (EAcq t2 (S k)). split; [auto|split; [auto|split; [auto|]]].
+    right. exists t1, k. auto.
+  - exact IH.
+Qed.
+
+Theorem twin_unlocked_access_race : exists s tr,
+  run_nodisc 2 s tr /\ nth_error tr 2 = Some (EAcc 0 7 true) /\
+  nth_error tr 3 = Some (EAcc 1 7 true) /\ ~ hb tr 2 3.
+Proof.
+  set (s1 := mk 0 1 (upd (fun _ => Idle) 0 (Waiting 0))).
+  set (s2 := mk 0 1 (upd (pcs s1) 0 (Critical 0))).
+  exists s2, [ETake 0 0; EAcq 0 0; EAcc 0 7 true; EAcc 1 7 true].
+  split; [|split; [reflexivity|split; [reflexivity|]]].
+  - change [ETake 0 0; EAcq 0 0; EAcc 0 7 true; EAcc 1 7 true]
+      with (((([] ++ [ev_of (LTake 0 0)]) ++ [ev_of (LEnter 0 0)]) ++ [EAcc 0 7 true])
+            ++ [EAcc 1 7 true]).
+    apply rnd_access; [|lia]. apply rnd_access; [|lia].
+    eapply rnd_lock with (s := s1); [| apply (s_enter 2 s1 0 0); auto].
+    eapply rnd_lock with (s := init); [apply rnd_init | apply (s_take 2 init 0); auto].
+  - intros H. destruct (hb_last _ _ _ H) as (i' & e1 & e2 & Hlt & E1 & E2 & Hk).
+    simpl in E2. inversion E2; subst e2.
+    destruct i' as [|[|[|]]]; try lia; simpl in E1; inversion E1; subst e1;
+      destruct Hk as [Hk|(t & k & Hk & _)]; discriminate.
 Qed.

@@ -28,14 +28,38 @@
    entry written at most once), every walk yields the sequential result in
    the final memory or a fault; corollary [walk_old_new_or_fault].  The
    broken twin (publish with a plain store) can yield garbage:
-   [broken_publish_garbage]. *)
+   [broken_publish_garbage].
+
+   Which paths have a fault window, for an address mapped both before and
+   after the critical section:
+   - map (disciplined): none.  [walk_mapped_before_sees_old],
+     [walk_mapped_no_fault]: every walk of an address mapped before sees
+     exactly the old translation, which is also the new one (map never
+     writes a valid entry, so nothing on the old path changes).
+   - an in-place store of one entry, old and new value invalid or a leaf
+     (set_prot's permission-only change over the live leaf; one map
+     leaf): none.  [inplace_old_or_new], [inplace_mapped_no_fault].
+   - break-before-make of one leaf (pgt_bbm: store 0, TLBI sequence, store
+     the new leaf; remap, set_prot's memory-type change): yes.
+     [bbm_old_new_or_fault]: old, new or a fault; [bbm_fault_observable]:
+     the fault happens on an address mapped before and after;
+     [bbm_view_past_make_new], [bbm_fault_only_in_window]: a walk whose
+     view includes the make store sees the new translation, so a fault
+     is only seen by a walk that can still read the break.
+   - pgt_split (a block replaced by a prefilled table, through BBM) is
+     not covered by these theorems (the model has no output-address
+     offsets, so a block and its copy into a table are not the same
+     translation here); it has BBM's break window too. *)
 
 Require Import Arith Bool Lia List.
 Import ListNotations.
 
 Definition loc := (nat * nat)%type.
 
-Inductive val : Type := Inv | Table (p : nat) | Leaf (pa : nat).
+(* A leaf carries its output address pa and its attributes a: the bits
+   lib/pgtable's pgt_leaf_attrs keeps (every bit but OA[47:12] and the type
+   bits: permissions, memory type, shareability, AF, ...). *)
+Inductive val : Type := Inv | Table (p : nat) | Leaf (pa a : nat).
 
 Definition mem := loc -> val.
 
@@ -71,10 +95,11 @@ Definition wr_to ws k l : Prop := exists v, written_at ws k l v.
 Definition is_rel (ws : list wr) (k : nat) : bool :=
   match nth_error ws k with Some (WSt _ _ true) => true | _ => false end.
 
-Inductive result : Type := Fault | Ok (pa : nat).
+(* A translation: output address and attributes, or a fault. *)
+Inductive result : Type := Fault | Ok (pa a : nat).
 
 Definition leaf_result (v : val) : result :=
-  match v with Leaf pa => Ok pa | _ => Fault end.
+  match v with Leaf pa a => Ok pa a | _ => Fault end.
 
 (* read at view n of location l returns v and moves the view to n' *)
 Inductive read (ws : list wr) (m0 : mem) (n : nat) (l : loc) : val -> nat -> Prop :=
@@ -90,8 +115,8 @@ Inductive rwalk (ws : list wr) (m0 : mem) : nat -> nat -> list nat -> result -> 
     read ws m0 n (p, i) v n' -> rwalk ws m0 n p [i] (leaf_result v)
 | rw_inv : forall n p i rest n',
     read ws m0 n (p, i) Inv n' -> rwalk ws m0 n p (i :: rest) Fault
-| rw_block : forall n p i rest pa n',
-    rest <> [] -> read ws m0 n (p, i) (Leaf pa) n' -> rwalk ws m0 n p (i :: rest) (Ok pa)
+| rw_block : forall n p i rest pa a n',
+    rest <> [] -> read ws m0 n (p, i) (Leaf pa a) n' -> rwalk ws m0 n p (i :: rest) (Ok pa a)
 | rw_table : forall n p i rest q n' r,
     rest <> [] -> read ws m0 n (p, i) (Table q) n' -> rwalk ws m0 n' q rest r ->
     rwalk ws m0 n p (i :: rest) r.
@@ -105,7 +130,7 @@ Fixpoint swalk (m : mem) (p : nat) (va : list nat) : result :=
       | [] => leaf_result (m (p, i))
       | _ => match m (p, i) with
              | Inv => Fault
-             | Leaf pa => Ok pa
+             | Leaf pa a => Ok pa a
              | Table q => swalk m q rest
              end
       end
@@ -205,7 +230,7 @@ Lemma walk_good : forall ws m0 fresh root n p va r,
   rwalk ws m0 n p va r -> Good ws fresh p n -> r = swalk (apply ws m0) p va \/ r = Fault.
 Proof.
   intros ws m0 fresh root n p va r HD H. induction H as [n p i v n' Hr | n p i rest n' Hr
-                                     | n p i rest pa n' Hne Hr | n p i rest q n' r Hne Hr Hw IH];
+                                     | n p i rest pa a n' Hne Hr | n p i rest q n' r Hne Hr Hw IH];
     intros HG.
   - destruct (read_ok ws m0 fresh root p i n v n' HD HG Hr) as [->|[-> _]]; simpl; auto.
   - auto.
@@ -267,15 +292,15 @@ Qed.
 (* Concrete instance: a 3-level map of va [3;4;5] -> pa 77 that needs two
    new tables (pages 10 and 11), in the order lib/pgtable uses: allocate
    (zero) all tables first, publish them top-down with release stores, then
-   write the leaf.  Fresh pages hold garbage (Leaf 666) before zeroing. *)
+   write the leaf.  Fresh pages hold garbage (Leaf 666 0) before zeroing. *)
 
 Definition ex_fresh (p : nat) : bool := (p =? 10) || (p =? 11).
-Definition ex_m0 : mem := fun l => if ex_fresh (fst l) then Leaf 666 else Inv.
+Definition ex_m0 : mem := fun l => if ex_fresh (fst l) then Leaf 666 0 else Inv.
 Definition ex_va := [3; 4; 5].
 
 Definition ex_cs (publish_rel : bool) : list wr :=
   [WZero 10; WZero 11; WSt (0, 3) (Table 10) publish_rel;
-   WSt (10, 4) (Table 11) publish_rel; WSt (11, 5) (Leaf 77) false].
+   WSt (10, 4) (Table 11) publish_rel; WSt (11, 5) (Leaf 77 1) false].
 
 Ltac solve_nth :=
   repeat match goal with
@@ -300,14 +325,14 @@ Qed.
 
 (* Non-vacuity of the good case: both the new translation and a fault are
    possible outcomes of a concurrent walk. *)
-Theorem ex_new_translation_observable : rwalk (ex_cs true) ex_m0 0 0 ex_va (Ok 77).
+Theorem ex_new_translation_observable : rwalk (ex_cs true) ex_m0 0 0 ex_va (Ok 77 1).
 Proof.
   unfold ex_va. eapply rw_table with (n' := 3); [discriminate| |].
   { apply (rd_w (ex_cs true) ex_m0 0 (0, 3) 2 (Table 10)); [eexists; split; reflexivity | intros; lia]. }
   eapply rw_table with (n' := 4); [discriminate| |].
   { apply (rd_w (ex_cs true) ex_m0 3 (10, 4) 3 (Table 11)); [eexists; split; reflexivity | intros; lia]. }
-  change (Ok 77) with (leaf_result (Leaf 77)). eapply rw_last.
-  apply (rd_w (ex_cs true) ex_m0 4 (11, 5) 4 (Leaf 77)); [eexists; split; reflexivity | intros; lia].
+  change (Ok 77 1) with (leaf_result (Leaf 77 1)). eapply rw_last.
+  apply (rd_w (ex_cs true) ex_m0 4 (11, 5) 4 (Leaf 77 1)); [eexists; split; reflexivity | intros; lia].
 Qed.
 
 Theorem ex_fault_observable : rwalk (ex_cs true) ex_m0 0 0 ex_va Fault.
@@ -326,20 +351,351 @@ Qed.
    a fault.  So the release ordering is necessary and the theorem above is
    not vacuous. *)
 Theorem broken_publish_garbage :
-  rwalk (ex_cs false) ex_m0 0 0 ex_va (Ok 666) /\
-  Ok 666 <> swalk ex_m0 0 ex_va /\
-  Ok 666 <> swalk (apply (ex_cs false) ex_m0) 0 ex_va /\
-  Ok 666 <> Fault.
+  rwalk (ex_cs false) ex_m0 0 0 ex_va (Ok 666 0) /\
+  Ok 666 0 <> swalk ex_m0 0 ex_va /\
+  Ok 666 0 <> swalk (apply (ex_cs false) ex_m0) 0 ex_va /\
+  Ok 666 0 <> Fault.
 Proof.
   split; [|split; [|split]]; try (vm_compute; discriminate).
   unfold ex_va. eapply rw_table with (n' := 0); [discriminate| |].
   { apply (rd_w (ex_cs false) ex_m0 0 (0, 3) 2 (Table 10)); [eexists; split; reflexivity | intros; lia]. }
   eapply rw_block; [discriminate|].
-  change (Leaf 666) with (ex_m0 (10, 4)). apply rd_init. intros; lia.
+  change (Leaf 666 0) with (ex_m0 (10, 4)). apply rd_init. intros; lia.
 Qed.
 
 Theorem broken_not_disciplined : ~ disciplined (ex_cs false) ex_m0 ex_fresh 0.
 Proof.
   intros (_ & _ & _ & H). destruct (H 2 (0, 3) (Table 10) false eq_refl) as (_ & _ & _ & Hp).
   destruct (Hp 10 eq_refl) as [E _]. discriminate.
+Qed.
+
+(* ------------------------------------------------------------------ *)
+(* No fault window for the map path: an address mapped before a
+   disciplined (map) critical section is translated by every concurrent
+   walk to exactly its old translation, which is also the new one.  The
+   map writes only invalid entries of existing tables and entries of
+   fresh pages, so nothing on the old path changes. *)
+
+Lemma no_write_valid : forall ws m0 fresh root l k,
+  disciplined ws m0 fresh root -> fresh (fst l) = false -> m0 l <> Inv -> ~ wr_to ws k l.
+Proof.
+  intros ws m0 fresh root l k (_ & _ & Hz & Hst) Hf Hv (v & w & Hn & Hw).
+  destruct w as [f|l' v' r]; simpl in Hw.
+  - destruct (fst l =? f) eqn:E; [|discriminate]. apply Nat.eqb_eq in E. subst f.
+    rewrite (Hz k (fst l) Hn) in Hf. discriminate.
+  - destruct (loc_eqb l l') eqn:E; [|discriminate]. apply loc_eqb_true in E. subst l'.
+    destruct (Hst k l v' r Hn) as (_ & Hinv & _). exact (Hv (Hinv Hf)).
+Qed.
+
+Lemma read_unwritten : forall ws m0 n l v n',
+  (forall k, ~ wr_to ws k l) -> read ws m0 n l v n' -> v = m0 l.
+Proof.
+  intros ws m0 n l v n' Hnw Hr. destruct Hr as [_ | k v Hk _]; auto.
+  exfalso. apply (Hnw k). exists v. exact Hk.
+Qed.
+
+Lemma swalk_cons : forall m p i rest, rest <> [] ->
+  swalk m p (i :: rest) =
+  match m (p, i) with Inv => Fault | Leaf pa a => Ok pa a | Table q => swalk m q rest end.
+Proof. intros m p i rest H. destruct rest; [congruence|reflexivity]. Qed.
+
+Lemma walk_mapped_gen : forall ws m0 fresh root n p va r,
+  disciplined ws m0 fresh root -> rwalk ws m0 n p va r ->
+  fresh p = false -> swalk m0 p va <> Fault -> r = swalk m0 p va.
+Proof.
+  intros ws m0 fresh root n p va r HD H.
+  induction H as [n p i v n' Hr | n p i rest n' Hr
+                 | n p i rest pa a n' Hne Hr | n p i rest q n' r Hne Hr Hw IH];
+    intros Hf Hs.
+  - assert (m0 (p, i) <> Inv) as Hv by (simpl in Hs; intros E; rewrite E in Hs; auto).
+    rewrite (read_unwritten _ _ _ _ _ _ (fun k => no_write_valid _ _ _ _ (p, i) k HD Hf Hv) Hr).
+    reflexivity.
+  - assert (m0 (p, i) <> Inv) as Hv.
+    { intros E. apply Hs. destruct rest; simpl; rewrite E; auto. }
+    apply (read_unwritten _ _ _ _ _ _ (fun k => no_write_valid _ _ _ _ (p, i) k HD Hf Hv)) in Hr.
+    congruence.
+  - rewrite swalk_cons in Hs |- * by auto.
+    assert (m0 (p, i) <> Inv) as Hv by (intros E; rewrite E in Hs; auto).
+    apply (read_unwritten _ _ _ _ _ _ (fun k => no_write_valid _ _ _ _ (p, i) k HD Hf Hv)) in Hr.
+    rewrite <- Hr. reflexivity.
+  - rewrite swalk_cons in Hs |- * by auto.
+    assert (m0 (p, i) <> Inv) as Hv by (intros E; rewrite E in Hs; auto).
+    apply (read_unwritten _ _ _ _ _ _ (fun k => no_write_valid _ _ _ _ (p, i) k HD Hf Hv)) in Hr.
+    rewrite <- Hr in Hs |- *. apply IH; auto.
+    destruct HD as (_ & Hm0 & _). exact (Hm0 (p, i) q Hf (eq_sym Hr)).
+Qed.
+
+(* Mapped before: every concurrent walk sees exactly the old translation
+   (no fault, no new translation). *)
+Theorem walk_mapped_before_sees_old : forall ws m0 fresh root n va r,
+  disciplined ws m0 fresh root -> swalk m0 root va <> Fault ->
+  rwalk ws m0 n root va r -> r = swalk m0 root va.
+Proof.
+  intros ws m0 fresh root n va r HD Hs Hw. eapply walk_mapped_gen; eauto.
+  destruct HD; auto.
+Qed.
+
+(* The reviewers' statement for the map path: an address mapped before is
+   mapped after to the same translation, and a concurrent walk never
+   faults on it. *)
+Theorem walk_mapped_no_fault : forall ws m0 fresh root n va r pa a,
+  disciplined ws m0 fresh root -> swalk m0 root va = Ok pa a ->
+  rwalk ws m0 n root va r ->
+  r = Ok pa a /\ swalk (apply ws m0) root va = Ok pa a.
+Proof.
+  intros ws m0 fresh root n va r pa a HD Hs Hw.
+  assert (va <> []) as Hva by (intros ->; discriminate).
+  split.
+  - rewrite <- Hs. eapply walk_mapped_before_sees_old; eauto. rewrite Hs. discriminate.
+  - destruct (map_keeps_old_translations ws m0 fresh root va HD Hva) as [E|E];
+      rewrite Hs in E; [auto|discriminate].
+Qed.
+
+(* ------------------------------------------------------------------ *)
+(* Updates of one live entry: lib/pgtable's in-place write (set_prot's
+   permission-only change: pgt_pte_write over the live leaf) and
+   break-before-make (pgt_bbm: store 0, TLBI sequence, store the new
+   entry).  The entry's old and new values are terminal (invalid or a
+   leaf): a leaf replaced by a leaf.  (A block replaced by a table --
+   pgt_split -- is not covered: see proofs/README.md.)  The TLBI between
+   break and make is no memory write; TLBs are TLBI.v's subject. *)
+
+Definition terminal (v : val) : Prop := match v with Table _ => False | _ => True end.
+
+Definition upd_mem (m : mem) (l : loc) (u : val) : mem :=
+  fun l' => if loc_eqb l' l then u else m l'.
+
+(* every write of ws is a store of a terminal value to l *)
+Definition one_entry (ws : list wr) (l : loc) : Prop :=
+  forall k w, nth_error ws k = Some w -> exists v r, w = WSt l v r /\ terminal v.
+
+Lemma one_entry_written : forall ws l k l' v,
+  one_entry ws l -> written_at ws k l' v -> l' = l /\ terminal v.
+Proof.
+  intros ws l k l' v H1 (w & Hn & Hw). destruct (H1 k w Hn) as (v' & r & -> & Ht).
+  simpl in Hw. destruct (loc_eqb l' l) eqn:E; [|discriminate]. apply loc_eqb_true in E.
+  inversion Hw; subst. auto.
+Qed.
+
+Lemma read_view_mono : forall ws m0 n l v n', read ws m0 n l v n' -> n <= n'.
+Proof. intros ws m0 n l v n' H. destruct H; [lia|]. destruct (is_rel ws k); lia. Qed.
+
+Lemma read_value : forall ws m0 n l v n',
+  read ws m0 n l v n' -> v = m0 l \/ exists k, written_at ws k l v.
+Proof. intros ws m0 n l v n' H. destruct H; [left; auto | right; eauto]. Qed.
+
+Lemma upd_other : forall m l u l', l' <> l -> upd_mem m l u l' = m l'.
+Proof.
+  intros m l u l' H. unfold upd_mem. destruct (loc_eqb l' l) eqn:E; auto.
+  apply loc_eqb_true in E. contradiction.
+Qed.
+
+Lemma upd_same : forall m l u, upd_mem m l u l = u.
+Proof.
+  intros m [a b] u. unfold upd_mem, loc_eqb; simpl. rewrite !Nat.eqb_refl. reflexivity.
+Qed.
+
+Lemma loc_dec : forall a b : loc, {a = b} + {a <> b}.
+Proof. intros [a1 a2] [b1 b2]. destruct (Nat.eq_dec a1 b1), (Nat.eq_dec a2 b2); subst;
+  [left; auto | right; congruence | right; congruence | right; congruence]. Qed.
+
+Lemma swalk_ext : forall m m' p va, (forall l, m l = m' l) -> swalk m p va = swalk m' p va.
+Proof.
+  intros m m' p va H. revert p. induction va as [|i rest IH]; intros p; [reflexivity|].
+  destruct rest as [|j rest]; simpl; rewrite H; [reflexivity|].
+  destruct (m' (p, i)); auto. apply IH.
+Qed.
+
+(* A walk concurrent with a one-entry CS: it either never depends on l
+   (then it is the walk of m0 with any value at l), or it read at l a value
+   u readable at a view at least its own, and it is the walk of m0 with u
+   at l. *)
+Lemma walk_one_entry : forall ws m0 l n p va r,
+  one_entry ws l -> terminal (m0 l) -> rwalk ws m0 n p va r ->
+  (forall u, r = swalk (upd_mem m0 l u) p va) \/
+  exists u n1 n2, n <= n1 /\ read ws m0 n1 l u n2 /\ r = swalk (upd_mem m0 l u) p va.
+Proof.
+  intros ws m0 l n p va r H1 Ht H.
+  assert (Hother : forall l' n v n', l' <> l -> read ws m0 n l' v n' -> v = m0 l').
+  { intros l' n0 v n' Hne Hr. apply (read_unwritten ws m0 n0 l' v n'); auto.
+    intros k (v' & Hk). apply Hne. exact (proj1 (one_entry_written _ _ _ _ _ H1 Hk)). }
+  induction H as [n p i v n' Hr | n p i rest n' Hr
+                 | n p i rest pa a n' Hne Hr | n p i rest q n' r Hne Hr Hw IH].
+  - destruct (loc_dec (p, i) l) as [E|E].
+    + right. exists v, n, n'. subst l. split; [lia|split; [auto|]]. simpl. rewrite upd_same. auto.
+    + left. intros u. simpl. rewrite upd_other by auto. rewrite (Hother _ _ _ _ E Hr). auto.
+  - destruct (loc_dec (p, i) l) as [E|E].
+    + right. exists Inv, n, n'. subst l. split; [lia|split; [auto|]].
+      destruct rest; simpl; rewrite upd_same; auto.
+    + left. intros u. apply Hother in Hr; auto.
+      destruct rest; simpl; rewrite upd_other by auto; rewrite <- Hr; auto.
+  - destruct (loc_dec (p, i) l) as [E|E].
+    + right. exists (Leaf pa a), n, n'. subst l. split; [lia|split; [auto|]].
+      rewrite swalk_cons, upd_same by auto. auto.
+    + left. intros u. rewrite swalk_cons by auto. rewrite upd_other by auto.
+      apply Hother in Hr; auto. rewrite <- Hr. auto.
+  - destruct (loc_dec (p, i) l) as [E|E].
+    + exfalso. subst l. destruct (read_value _ _ _ _ _ _ Hr) as [E|(k & Hk)].
+      * rewrite <- E in Ht. exact Ht.
+      * exact (proj2 (one_entry_written _ _ _ _ _ H1 Hk)).
+    + pose proof (read_view_mono _ _ _ _ _ _ Hr) as Hle. apply Hother in Hr; auto.
+      destruct IH as [Hall|(u & n1 & n2 & Hn1 & Hr1 & Hu)].
+      * left. intros u. rewrite swalk_cons by auto. rewrite upd_other by auto.
+        rewrite <- Hr. apply Hall.
+      * right. exists u, n1, n2. split; [lia|split; [auto|]].
+        rewrite swalk_cons by auto. rewrite upd_other by auto. rewrite <- Hr. exact Hu.
+Qed.
+
+Lemma swalk_upd_self : forall m l p va, swalk (upd_mem m l (m l)) p va = swalk m p va.
+Proof.
+  intros m l p va. apply swalk_ext. intros l'. destruct (loc_dec l' l) as [->|E].
+  - apply upd_same.
+  - apply upd_other; auto.
+Qed.
+
+(* Writing a terminal value u at l changes a walk at most to u's result. *)
+Lemma swalk_upd_terminal : forall m l u p va, terminal u ->
+  swalk (upd_mem m l u) p va = swalk m p va \/ swalk (upd_mem m l u) p va = leaf_result u.
+Proof.
+  intros m l u p va Hu. revert p. induction va as [|i rest IH]; intros p; [left; auto|].
+  destruct (loc_dec (p, i) l) as [E|E].
+  - right. subst l. destruct rest as [|j rest]; [simpl; rewrite upd_same; auto|].
+    rewrite swalk_cons, upd_same by discriminate.
+    destruct u; simpl in *; [auto|contradiction|auto].
+  - destruct rest as [|j rest]; [simpl; rewrite upd_other by auto; left; auto|].
+    rewrite (swalk_cons (upd_mem m l u)), (swalk_cons m), upd_other by (auto; discriminate).
+    destruct (m (p, i)); auto.
+Qed.
+
+(* In-place update of one entry: a single store [WSt l v r] (set_prot
+   without a memory-type change: pgt_pte_write over the live leaf; or one
+   leaf of map over an invalid entry).  No fault window: every walk yields
+   the old or the new translation. *)
+Theorem inplace_old_or_new : forall m0 l v rel n root va r,
+  terminal (m0 l) -> terminal v ->
+  rwalk [WSt l v rel] m0 n root va r ->
+  r = swalk m0 root va \/ r = swalk (apply [WSt l v rel] m0) root va.
+Proof.
+  intros m0 l v rel n root va r Ht Hv Hw.
+  assert (H1 : one_entry [WSt l v rel] l).
+  { intros [|[|k]] w Hk; simpl in Hk; inversion Hk; subst. exists v, rel. auto. }
+  assert (Hnew : forall p va, swalk (apply [WSt l v rel] m0) p va = swalk (upd_mem m0 l v) p va).
+  { intros p va'. apply swalk_ext. intros l'. simpl. unfold upd_mem. destruct (loc_eqb l' l); auto. }
+  rewrite Hnew. destruct (walk_one_entry _ _ _ _ _ _ _ H1 Ht Hw) as [Hall|(u & n1 & n2 & _ & Hr & Hu)].
+  - left. rewrite (Hall (m0 l)). apply swalk_upd_self.
+  - destruct (read_value _ _ _ _ _ _ Hr) as [E|(k & w & Hk & Hwk)].
+    + left. subst u r. apply swalk_upd_self.
+    + right. destruct k as [|[|k]]; simpl in Hk; inversion Hk; subst w.
+      simpl in Hwk. unfold loc_eqb in Hwk. rewrite !Nat.eqb_refl in Hwk.
+      inversion Hwk; subst. auto.
+Qed.
+
+(* The reviewers' statement holds for this path: mapped before and after,
+   a concurrent walk never faults. *)
+Theorem inplace_mapped_no_fault : forall m0 l v rel n root va r,
+  terminal (m0 l) -> terminal v ->
+  swalk m0 root va <> Fault -> swalk (apply [WSt l v rel] m0) root va <> Fault ->
+  rwalk [WSt l v rel] m0 n root va r -> r <> Fault.
+Proof.
+  intros m0 l v rel n root va r Ht Hv H0 H1 Hw.
+  destruct (inplace_old_or_new m0 l v rel n root va r Ht Hv Hw) as [->| ->]; auto.
+Qed.
+
+(* Break-before-make of one entry, as pgt_bbm: the break (store 0, a
+   plain store), then -- after the TLBI sequence -- the make (store of the
+   new entry; rel = true for a table descriptor, which is not terminal and
+   so not covered here, false for a leaf). *)
+Definition bbm_cs (l : loc) (v : val) (rel : bool) : list wr := [WSt l Inv false; WSt l v rel].
+
+Lemma bbm_one_entry : forall l v rel, terminal v -> one_entry (bbm_cs l v rel) l.
+Proof.
+  intros l v rel Hv [|[|k]] w Hk; simpl in Hk; inversion Hk; subst.
+  - exists Inv, false. simpl. auto.
+  - exists v, rel. auto.
+  - destruct k; discriminate.
+Qed.
+
+Lemma bbm_new : forall m0 l v rel p va,
+  swalk (apply (bbm_cs l v rel) m0) p va = swalk (upd_mem m0 l v) p va.
+Proof.
+  intros. apply swalk_ext. intros l'. simpl. unfold upd_mem. destruct (loc_eqb l' l); auto.
+Qed.
+
+(* BBM: old, new, or a fault.  The fault is real (bbm_fault_observable):
+   the reviewers' no-fault statement does not hold for BBM. *)
+Theorem bbm_old_new_or_fault : forall m0 l v rel n root va r,
+  terminal (m0 l) -> terminal v ->
+  rwalk (bbm_cs l v rel) m0 n root va r ->
+  r = swalk m0 root va \/ r = swalk (apply (bbm_cs l v rel) m0) root va \/ r = Fault.
+Proof.
+  intros m0 l v rel n root va r Ht Hv Hw. rewrite bbm_new.
+  destruct (walk_one_entry _ _ _ _ _ _ _ (bbm_one_entry l v rel Hv) Ht Hw)
+    as [Hall|(u & n1 & n2 & _ & Hr & Hu)].
+  - left. rewrite (Hall (m0 l)). apply swalk_upd_self.
+  - subst r. destruct (read_value _ _ _ _ _ _ Hr) as [E|(k & w & Hk & Hwk)].
+    + left. subst u. apply swalk_upd_self.
+    + destruct k as [|[|[|k]]]; simpl in Hk; inversion Hk; subst w;
+        simpl in Hwk; unfold loc_eqb in Hwk; rewrite !Nat.eqb_refl in Hwk; inversion Hwk; subst.
+      * destruct (swalk_upd_terminal m0 l Inv root va I) as [E|E]; rewrite E; auto.
+      * auto.
+Qed.
+
+(* The fault window is the break: a walk whose view includes the make
+   store (n >= 2: it is known to observe both stores, e.g. it started
+   after the make was visible) sees the new translation. *)
+Theorem bbm_view_past_make_new : forall m0 l v rel n root va r,
+  terminal (m0 l) -> terminal v -> 2 <= n ->
+  rwalk (bbm_cs l v rel) m0 n root va r ->
+  r = swalk (apply (bbm_cs l v rel) m0) root va.
+Proof.
+  intros m0 l v rel n root va r Ht Hv Hn Hw. rewrite bbm_new.
+  destruct (walk_one_entry _ _ _ _ _ _ _ (bbm_one_entry l v rel Hv) Ht Hw)
+    as [Hall|(u & n1 & n2 & Hn1 & Hr & Hu)]; [apply Hall|].
+  subst r. destruct Hr as [Hnone | k u Hk Hnov].
+  - exfalso. apply (Hnone 0); [lia|]. exists Inv, (WSt l Inv false).
+    split; [reflexivity|]. simpl. unfold loc_eqb. rewrite !Nat.eqb_refl. reflexivity.
+  - destruct Hk as (w & Hk & Hwk). destruct k as [|[|[|k]]]; simpl in Hk; inversion Hk; subst w.
+    + exfalso. apply (Hnov 1); [lia|]. exists v, (WSt l v rel).
+      split; [reflexivity|]. simpl. unfold loc_eqb. rewrite !Nat.eqb_refl. reflexivity.
+    + simpl in Hwk. unfold loc_eqb in Hwk. rewrite !Nat.eqb_refl in Hwk. inversion Hwk. auto.
+Qed.
+
+(* Hence a fault on an address mapped before and after happens only in
+   the break window: to a walk whose view does not include the make. *)
+Theorem bbm_fault_only_in_window : forall m0 l v rel n root va,
+  terminal (m0 l) -> terminal v ->
+  swalk (apply (bbm_cs l v rel) m0) root va <> Fault ->
+  rwalk (bbm_cs l v rel) m0 n root va Fault -> n < 2.
+Proof.
+  intros m0 l v rel n root va Ht Hv Hnew Hw.
+  destruct (Nat.lt_ge_cases n 2) as [|Hn]; auto. exfalso. apply Hnew.
+  symmetry. eapply bbm_view_past_make_new; eauto.
+Qed.
+
+(* Non-vacuity: root 0 -> table 5 -> leaf (pa 40, attrs 1) at (5, 2);
+   BBM to (pa 41, attrs 1), as remap does.  va [1; 2] is mapped before and
+   after, and a concurrent walk can fault (it reads the break); it can also
+   see the old and the new translation. *)
+Definition bbm_m0 : mem := fun l =>
+  if loc_eqb l (0, 1) then Table 5 else if loc_eqb l (5, 2) then Leaf 40 1 else Inv.
+
+Theorem bbm_fault_observable :
+  swalk bbm_m0 0 [1; 2] = Ok 40 1 /\
+  swalk (apply (bbm_cs (5, 2) (Leaf 41 1) false) bbm_m0) 0 [1; 2] = Ok 41 1 /\
+  rwalk (bbm_cs (5, 2) (Leaf 41 1) false) bbm_m0 0 0 [1; 2] Fault /\
+  rwalk (bbm_cs (5, 2) (Leaf 41 1) false) bbm_m0 0 0 [1; 2] (Ok 40 1) /\
+  rwalk (bbm_cs (5, 2) (Leaf 41 1) false) bbm_m0 0 0 [1; 2] (Ok 41 1).
+Proof.
+  assert (Hroot : read (bbm_cs (5, 2) (Leaf 41 1) false) bbm_m0 0 (0, 1) (Table 5) 0).
+  { change (Table 5) with (bbm_m0 (0, 1)). apply rd_init. intros; lia. }
+  split; [reflexivity|split; [reflexivity|split; [|split]]].
+  - eapply rw_table; [discriminate|exact Hroot|].
+    change Fault with (leaf_result Inv). eapply rw_last.
+    apply (rd_w _ bbm_m0 0 (5, 2) 0 Inv); [eexists; split; reflexivity | intros; lia].
+  - eapply rw_table; [discriminate|exact Hroot|].
+    change (Ok 40 1) with (leaf_result (bbm_m0 (5, 2))). eapply rw_last.
+    apply rd_init. intros; lia.
+  - eapply rw_table; [discriminate|exact Hroot|].
+    change (Ok 41 1) with (leaf_result (Leaf 41 1)). eapply rw_last.
+    apply (rd_w _ bbm_m0 0 (5, 2) 1 (Leaf 41 1)); [eexists; split; reflexivity | intros; lia].
 Qed.

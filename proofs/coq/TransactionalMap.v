@@ -33,11 +33,20 @@
        * invalid entry at the leaf level: [map_run]: one plain store of the
          leaf (pgt_pte_write -> vrm_write_once_64), written only because it
          was read invalid;
-       * identical leaf at the leaf level: nothing written (map_visit's
-         "identical: nothing to write"), status Mapped;
+       * an identical leaf in the way, at the leaf level or a block above
+         it: nothing written (map_visit's "identical: nothing to write"),
+         status Mapped.  Identical is the C's test: same output address
+         AND same attributes (vrm_pgt_desc_oa(old) + (lo - addr) == pa &&
+         pgt_leaf_attrs(old) == pgt_leaf_attrs(want)); the call's
+         attributes are one value [ca] for the whole call (op->attrs).
+         For a block the C adds the page's offset inside the block; this
+         model has no offsets (a walk through a block returns the block's
+         own pa), so "identical" for a block is "the walk of va already
+         returns (pa, ca)", which is what the C's test says;
        * any other valid entry where the request needs an invalid one
-         (a different leaf, a block above the leaf level, a table at the
-         leaf level): nothing written for this request, status EExist.
+         (a leaf or block with another pa or other attributes, a table at
+         the leaf level): nothing written for this request, status
+         EExist.
          The C's plan phase (op->commit false) returns -EEXIST for a leaf
          in the way before the commit walk writes anything, so the C emits
          no write at all for such a call; the model goes on with the other
@@ -64,7 +73,10 @@
      immediately precedes the release store.
    - Not modelled: remap (replace: BBM and pgt_split), the plan phase and
      cache_fill themselves (only their result, a cache of distinct fresh
-     pages), -EINVAL argument checks, attributes.
+     pages), -EINVAL argument checks (an attribute value is any nat; the
+     prot -> bits encoding is desc.c's, checked by proofs/wp/pgt_roundtrip.c).
+     The one-entry updates (remap's BBM of a leaf, set_prot's in-place
+     write) are modelled in Transactional.v ([inplace_*], [bbm_*]).
    - The supply is the op's cache: a list of distinct fresh pages; fresh
      pages may hold arbitrary garbage in the initial memory m0.
 
@@ -78,7 +90,9 @@
    requests did) and [map_single_mapped] (a single request whose path
    holds only tables and then an invalid entry, with enough pages, is
    Mapped and translates).  [map_refused_writes_nothing]: a request
-   refused with EExist writes nothing.  Non-vacuity: [ex_map_*] (a
+   refused with EExist writes nothing.  [map_walk_mapped_no_fault]: an
+   address mapped before the call is translated by every concurrent walk
+   to its old translation, never a fault.  Non-vacuity: [ex_map_*] (a
    concrete call needing new tables: its write list, statuses, new
    translation, fault and old translation all observable), and the broken
    twin [ex_broken_plain_publish] (tables published with plain stores:
@@ -112,11 +126,17 @@ Definition install_table (sup : list nat) (p i : nat) : option (nat * list wr * 
   | Some (f, sup') => Some (f, [WZero f; WSt (p, i) (Table f) true], sup')
   end.
 
+(* map_visit's "identical" test: the leaf in place has the requested
+   output address and the requested attributes (the C: vrm_pgt_desc_oa(old)
+   + offset == pa && pgt_leaf_attrs(old) == pgt_leaf_attrs(want)).  Leaf
+   attributes are a nat here, standing for pgt_leaf_attrs' bits. *)
+Definition identical (pa' a' pa a : nat) : bool := (pa' =? pa) && (a' =? a).
+
 (* map_run for one slot: read invalid, so write the leaf (plain store). *)
-Definition map_run (p i pa : nat) : list wr := [WSt (p, i) (Leaf pa) false].
+Definition map_run (p i pa a : nat) : list wr := [WSt (p, i) (Leaf pa a) false].
 
 (* walk_entry + map_visit along one va from table p, in memory m. *)
-Fixpoint map_visit (m : mem) (sup : list nat) (p : nat) (va : list nat) (pa : nat)
+Fixpoint map_visit (m : mem) (sup : list nat) (p : nat) (va : list nat) (pa a : nat)
   : list wr * list nat * status :=
   match va with
   | [] => ([], sup, EInval)
@@ -124,8 +144,8 @@ Fixpoint map_visit (m : mem) (sup : list nat) (p : nat) (va : list nat) (pa : na
       match rest with
       | [] =>
           match m (p, i) with
-          | Inv => (map_run p i pa, sup, Mapped)
-          | Leaf pa' => if pa' =? pa then ([], sup, Mapped) else ([], sup, EExist)
+          | Inv => (map_run p i pa a, sup, Mapped)
+          | Leaf pa' a' => if identical pa' a' pa a then ([], sup, Mapped) else ([], sup, EExist)
           | Table _ => ([], sup, EExist)
           end
       | _ =>
@@ -134,29 +154,29 @@ Fixpoint map_visit (m : mem) (sup : list nat) (p : nat) (va : list nat) (pa : na
               match install_table sup p i with
               | None => ([], sup, ENoMem)
               | Some (f, ws, sup') =>
-                  let '(ws', sup'', st) := map_visit (apply ws m) sup' f rest pa in
+                  let '(ws', sup'', st) := map_visit (apply ws m) sup' f rest pa a in
                   (ws ++ ws', sup'', st)
               end
-          | Table q => map_visit m sup q rest pa
-          | Leaf _ => ([], sup, EExist)
+          | Table q => map_visit m sup q rest pa a
+          | Leaf pa' a' => if identical pa' a' pa a then ([], sup, Mapped) else ([], sup, EExist)
           end
       end
   end.
 
 (* The commit walk of one vrm_pgt_map critical section: the requests one
    after another, threading the memory and the cache. *)
-Fixpoint vrm_pgt_map (m : mem) (sup : list nat) (root : nat) (reqs : list (list nat * nat))
+Fixpoint vrm_pgt_map (m : mem) (sup : list nat) (root a : nat) (reqs : list (list nat * nat))
   : list wr * list nat * list status :=
   match reqs with
   | [] => ([], sup, [])
   | (va, pa) :: reqs' =>
-      let '(ws, sup', st) := map_visit m sup root va pa in
-      let '(ws', sup'', sts) := vrm_pgt_map (apply ws m) sup' root reqs' in
+      let '(ws, sup', st) := map_visit m sup root va pa a in
+      let '(ws', sup'', sts) := vrm_pgt_map (apply ws m) sup' root a reqs' in
       (ws ++ ws', sup'', st :: sts)
   end.
 
-Definition map_writes m0 sup root reqs : list wr := fst (fst (vrm_pgt_map m0 sup root reqs)).
-Definition map_statuses m0 sup root reqs : list status := snd (vrm_pgt_map m0 sup root reqs).
+Definition map_writes m0 sup root ca reqs : list wr := fst (fst (vrm_pgt_map m0 sup root ca reqs)).
+Definition map_statuses m0 sup root ca reqs : list status := snd (vrm_pgt_map m0 sup root ca reqs).
 
 (* The path of va from p holds tables and then an invalid entry (at the
    leaf level or above it): nothing is in the way. *)
@@ -169,7 +189,7 @@ Fixpoint path_clear (m : mem) (p : nat) (va : list nat) : Prop :=
       | _ => match m (p, i) with
              | Inv => True
              | Table q => path_clear m q rest
-             | Leaf _ => False
+             | Leaf _ _ => False
              end
       end
   end.
@@ -211,27 +231,27 @@ Proof. intros m p j rest H. destruct rest; simpl; rewrite H; auto. Qed.
 
 (* Unfolding equations of map_visit (so proofs need not [simpl] through
    [apply]). *)
-Lemma map_visit_leaf : forall m sup p i pa,
-  map_visit m sup p [i] pa =
+Lemma map_visit_leaf : forall m sup p i pa a,
+  map_visit m sup p [i] pa a =
   match m (p, i) with
-  | Inv => (map_run p i pa, sup, Mapped)
-  | Leaf pa' => if pa' =? pa then ([], sup, Mapped) else ([], sup, EExist)
+  | Inv => (map_run p i pa a, sup, Mapped)
+  | Leaf pa' a' => if identical pa' a' pa a then ([], sup, Mapped) else ([], sup, EExist)
   | Table _ => ([], sup, EExist)
   end.
 Proof. reflexivity. Qed.
 
-Lemma map_visit_deeper : forall m sup p i j rest pa,
-  map_visit m sup p (i :: j :: rest) pa =
+Lemma map_visit_deeper : forall m sup p i j rest pa a,
+  map_visit m sup p (i :: j :: rest) pa a =
   match m (p, i) with
   | Inv =>
       match install_table sup p i with
       | None => ([], sup, ENoMem)
       | Some (f, ws, sup') =>
-          let '(ws', sup'', st) := map_visit (apply ws m) sup' f (j :: rest) pa in
+          let '(ws', sup'', st) := map_visit (apply ws m) sup' f (j :: rest) pa a in
           (ws ++ ws', sup'', st)
       end
-  | Table q => map_visit m sup q (j :: rest) pa
-  | Leaf _ => ([], sup, EExist)
+  | Table q => map_visit m sup q (j :: rest) pa a
+  | Leaf pa' a' => if identical pa' a' pa a then ([], sup, Mapped) else ([], sup, EExist)
   end.
 Proof. reflexivity. Qed.
 
@@ -240,6 +260,8 @@ Proof. reflexivity. Qed.
 
 Section Proofs.
 Context (m0 : mem) (fresh : nat -> bool).
+(* the call's leaf attributes (the C's op->attrs, one value per call) *)
+Context (ca : nat).
 
 Definition stored (pre : list wr) (l : loc) : Prop := exists v r, In (WSt l v r) pre.
 Definition zeroed (pre : list wr) (f : nat) : Prop := In (WZero f) pre.
@@ -443,16 +465,16 @@ Qed.
 
 Lemma map_visit_spec : forall va p pre sup pa ws sup' st,
   inv pre sup -> good_page pre p ->
-  map_visit (apply pre m0) sup p va pa = (ws, sup', st) ->
+  map_visit (apply pre m0) sup p va pa ca = (ws, sup', st) ->
   all_good pre ws /\ inv (pre ++ ws) sup' /\ keeps pre ws /\
-  (st = Mapped -> swalk (apply (pre ++ ws) m0) p va = Ok pa).
+  (st = Mapped -> swalk (apply (pre ++ ws) m0) p va = Ok pa ca).
 Proof.
   induction va as [|i rest IH]; intros p pre sup pa ws sup' st HI Hp Hmv.
   { simpl in Hmv. inversion Hmv; subst. rewrite app_nil_r.
     split; [apply all_good_nil|]. split; [auto|]. split; [apply keeps_nil|]. discriminate. }
   destruct rest as [|j rest].
   - (* leaf level *)
-    rewrite map_visit_leaf in Hmv. destruct (apply pre m0 (p, i)) as [|q|pa'] eqn:E.
+    rewrite map_visit_leaf in Hmv. destruct (apply pre m0 (p, i)) as [|q|pa' a'] eqn:E.
     + inversion Hmv; subst. unfold map_run.
       split; [apply all_good_single; eapply step_store; eauto; discriminate|].
       split; [apply inv_store; auto; discriminate|]. split.
@@ -461,12 +483,13 @@ Proof.
       * intros _. simpl. rewrite apply_snoc. simpl. rewrite loc_eqb_refl. auto.
     + inversion Hmv; subst. rewrite app_nil_r.
       split; [apply all_good_nil|]. split; [auto|]. split; [apply keeps_nil|]. discriminate.
-    + destruct (pa' =? pa) eqn:Ep; inversion Hmv; subst; rewrite app_nil_r;
+    + destruct (identical pa' a' pa ca) eqn:Ep; inversion Hmv; subst; rewrite app_nil_r;
         (split; [apply all_good_nil|]); (split; [auto|]); (split; [apply keeps_nil|]);
         [|discriminate].
-      intros _. simpl. rewrite E. apply Nat.eqb_eq in Ep. subst. auto.
+      intros _. simpl. rewrite E. unfold identical in Ep.
+      apply andb_true_iff in Ep as [Ep1 Ep2]. apply Nat.eqb_eq in Ep1, Ep2. subst. auto.
   - (* above the leaf level *)
-    rewrite map_visit_deeper in Hmv. destruct (apply pre m0 (p, i)) as [|q|pa'] eqn:E.
+    rewrite map_visit_deeper in Hmv. destruct (apply pre m0 (p, i)) as [|q|pa' a'] eqn:E.
     + (* invalid: install_table, then descend *)
       unfold install_table, pgt_cache_pop in Hmv. destruct sup as [|f sup0].
       { inversion Hmv; subst. rewrite app_nil_r.
@@ -483,7 +506,7 @@ Proof.
       { apply inv_store; auto; [discriminate|]. intros q Hq; inversion Hq; subst. right; auto. }
       rewrite <- app_assoc in HI2. simpl in HI2.
       rewrite <- apply_app in Hmv.
-      destruct (map_visit (apply (pre ++ [w1; w2]) m0) sup0 f (j :: rest) pa)
+      destruct (map_visit (apply (pre ++ [w1; w2]) m0) sup0 f (j :: rest) pa ca)
         as [[ws' sup''] st'] eqn:Hrec.
       inversion Hmv; subst ws sup'' st'. clear Hmv.
       change (w1 :: w2 :: ws') with ([w1; w2] ++ ws').
@@ -524,16 +547,19 @@ Proof.
       destruct (IH q pre sup pa ws sup' st HI Hq Hmv) as (Hgood & HIend & Hkeep & Hmapped).
       split; [auto|]. split; [auto|]. split; [auto|].
       intros Hst. simpl. rewrite Hkeep; auto; [|congruence]. rewrite E. auto.
-    + (* a block in the way *)
-      inversion Hmv; subst. rewrite app_nil_r.
-      split; [apply all_good_nil|]. split; [auto|]. split; [apply keeps_nil|]. discriminate.
+    + (* a block in the way: identical (Mapped, nothing written) or EExist *)
+      destruct (identical pa' a' pa ca) eqn:Ep; inversion Hmv; subst; rewrite app_nil_r;
+        (split; [apply all_good_nil|]); (split; [auto|]); (split; [apply keeps_nil|]);
+        [|discriminate].
+      intros _. simpl. rewrite E. unfold identical in Ep.
+      apply andb_true_iff in Ep as [Ep1 Ep2]. apply Nat.eqb_eq in Ep1, Ep2. subst. auto.
 Qed.
 
 (* a translation held by good pages survives writes that keep them *)
 Lemma swalk_kept : forall va pre sup p pa M,
-  inv pre sup -> good_page pre p -> swalk (apply pre m0) p va = Ok pa ->
+  inv pre sup -> good_page pre p -> swalk (apply pre m0) p va = Ok pa ca ->
   (forall l, good_page pre (fst l) -> apply pre m0 l <> Inv -> M l = apply pre m0 l) ->
-  swalk M p va = Ok pa.
+  swalk M p va = Ok pa ca.
 Proof.
   induction va as [|i rest IH]; intros pre sup p pa M HI Hp Hw HM; [discriminate|].
   destruct rest as [|j rest].
@@ -545,18 +571,18 @@ Qed.
 
 Lemma vrm_pgt_map_spec : forall reqs pre sup root ws sup' sts,
   inv pre sup -> good_page pre root ->
-  vrm_pgt_map (apply pre m0) sup root reqs = (ws, sup', sts) ->
+  vrm_pgt_map (apply pre m0) sup root ca reqs = (ws, sup', sts) ->
   all_good pre ws /\ inv (pre ++ ws) sup' /\ keeps pre ws /\ length sts = length reqs /\
   (forall k va pa, nth_error reqs k = Some (va, pa) -> nth_error sts k = Some Mapped ->
-     swalk (apply (pre ++ ws) m0) root va = Ok pa).
+     swalk (apply (pre ++ ws) m0) root va = Ok pa ca).
 Proof.
   induction reqs as [|[va pa] reqs IH]; intros pre sup root ws sup' sts HI Hr Hm.
   { simpl in Hm. inversion Hm; subst. rewrite app_nil_r.
     split; [apply all_good_nil|]. split; [auto|]. split; [apply keeps_nil|]. split; [auto|].
     intros [|k]; discriminate. }
-  simpl in Hm. destruct (map_visit (apply pre m0) sup root va pa) as [[ws1 sup1] st1] eqn:E1.
+  simpl in Hm. destruct (map_visit (apply pre m0) sup root va pa ca) as [[ws1 sup1] st1] eqn:E1.
   rewrite <- apply_app in Hm.
-  destruct (vrm_pgt_map (apply (pre ++ ws1) m0) sup1 root reqs) as [[ws2 sup2] sts2] eqn:E2.
+  destruct (vrm_pgt_map (apply (pre ++ ws1) m0) sup1 root ca reqs) as [[ws2 sup2] sts2] eqn:E2.
   inversion Hm; subst ws sup2 sts. clear Hm.
   destruct (map_visit_spec va root pre sup pa ws1 sup1 st1 HI Hr E1) as (G1 & I1 & K1 & M1).
   destruct (IH (pre ++ ws1) sup1 root ws2 sup' sts2 I1 (good_app _ _ _ Hr) E2)
@@ -600,7 +626,7 @@ Qed.
    with enough pages it is Mapped *)
 Lemma map_visit_clear : forall va p pre sup pa ws sup' st,
   inv pre sup -> good_page pre p -> path_clear (apply pre m0) p va ->
-  map_visit (apply pre m0) sup p va pa = (ws, sup', st) ->
+  map_visit (apply pre m0) sup p va pa ca = (ws, sup', st) ->
   (st = Mapped \/ st = ENoMem) /\ (length va <= S (length sup) -> st = Mapped).
 Proof.
   induction va as [|i rest IH]; intros p pre sup pa ws sup' st HI Hp Hc Hmv;
@@ -615,7 +641,7 @@ Proof.
       destruct (install_fresh pre f sup0 p i HI Hp E) as (HI2 & Hf2 & Hz2).
       rewrite <- apply_app in Hmv.
       destruct (map_visit (apply (pre ++ [WZero f; WSt (p, i) (Table f) true]) m0)
-                  sup0 f (j :: rest) pa) as [[ws' sup''] st'] eqn:Hrec.
+                  sup0 f (j :: rest) pa ca) as [[ws' sup''] st'] eqn:Hrec.
       inversion Hmv; subst st'.
       destruct (IH f _ sup0 pa ws' sup'' st HI2 Hf2 (path_clear_head_inv _ _ _ _ (Hz2 j)) Hrec)
         as [Hc1 Hc2].
@@ -632,22 +658,23 @@ Qed.
    is invalid), as the C's plan phase finds it before the commit walk *)
 Lemma map_visit_eexist : forall va p pre sup pa ws sup',
   inv pre sup -> good_page pre p ->
-  map_visit (apply pre m0) sup p va pa = (ws, sup', EExist) -> ws = [].
+  map_visit (apply pre m0) sup p va pa ca = (ws, sup', EExist) -> ws = [].
 Proof.
   induction va as [|i rest IH]; intros p pre sup pa ws sup' HI Hp Hmv.
   { simpl in Hmv. inversion Hmv. }
   destruct rest as [|j rest].
   - rewrite map_visit_leaf in Hmv.
-    destruct (apply pre m0 (p, i)) as [|q|pa'] eqn:E; [inversion Hmv| inversion Hmv; auto|].
-    destruct (pa' =? pa); inversion Hmv; auto.
+    destruct (apply pre m0 (p, i)) as [|q|pa' a'] eqn:E; [inversion Hmv| inversion Hmv; auto|].
+    destruct (identical pa' a' pa ca); inversion Hmv; auto.
   - rewrite map_visit_deeper in Hmv.
-    destruct (apply pre m0 (p, i)) as [|q|pa'] eqn:E; [| |inversion Hmv; auto].
+    destruct (apply pre m0 (p, i)) as [|q|pa' a'] eqn:E;
+      [| |destruct (identical pa' a' pa ca); inversion Hmv; auto].
     + unfold install_table, pgt_cache_pop in Hmv.
       destruct sup as [|f sup0]; [inversion Hmv|].
       destruct (install_fresh pre f sup0 p i HI Hp E) as (HI2 & Hf2 & Hz2).
       rewrite <- apply_app in Hmv.
       destruct (map_visit (apply (pre ++ [WZero f; WSt (p, i) (Table f) true]) m0)
-                  sup0 f (j :: rest) pa) as [[ws' sup''] st'] eqn:Hrec.
+                  sup0 f (j :: rest) pa ca) as [[ws' sup''] st'] eqn:Hrec.
       inversion Hmv; subst st'.
       destruct (map_visit_clear (j :: rest) f _ sup0 pa ws' sup'' EExist HI2 Hf2
                   (path_clear_head_inv _ _ _ _ (Hz2 j)) Hrec) as [[H|H] _]; discriminate.
@@ -660,14 +687,14 @@ End Proofs.
 (* Main theorems, about the algorithm's own output. *)
 
 (* The write list of every vrm_pgt_map critical section is disciplined. *)
-Theorem map_disciplined : forall m0 fresh root sup reqs,
+Theorem map_disciplined : forall m0 fresh root sup ca reqs,
   fresh root = false ->
   (forall l q, fresh (fst l) = false -> m0 l = Table q -> fresh q = false) ->
   NoDup sup -> (forall f, In f sup -> fresh f = true) ->
-  disciplined (map_writes m0 sup root reqs) m0 fresh root.
+  disciplined (map_writes m0 sup root ca reqs) m0 fresh root.
 Proof.
-  intros m0 fresh root sup reqs Hroot Hm0 Hnd Hsup. unfold map_writes.
-  destruct (vrm_pgt_map m0 sup root reqs) as [[ws sup'] sts] eqn:E. simpl.
+  intros m0 fresh root sup ca reqs Hroot Hm0 Hnd Hsup. unfold map_writes.
+  destruct (vrm_pgt_map m0 sup root ca reqs) as [[ws sup'] sts] eqn:E. simpl.
   apply (all_good_disciplined m0 fresh ws root Hroot Hm0).
   change m0 with (apply [] m0) in E at 1.
   eapply (vrm_pgt_map_spec m0 fresh); eauto using inv_init.
@@ -677,43 +704,59 @@ Qed.
 (* Transactional-Page-Table for the algorithm: a walk concurrent with any
    vrm_pgt_map commit walk, from any view, yields the old translation, the
    new one, or a fault. *)
-Theorem map_walk_old_new_or_fault : forall m0 fresh root sup reqs n va r,
+Theorem map_walk_old_new_or_fault : forall m0 fresh root sup ca reqs n va r,
   fresh root = false ->
   (forall l q, fresh (fst l) = false -> m0 l = Table q -> fresh q = false) ->
   NoDup sup -> (forall f, In f sup -> fresh f = true) ->
-  rwalk (map_writes m0 sup root reqs) m0 n root va r ->
-  r = swalk m0 root va \/ r = swalk (apply (map_writes m0 sup root reqs) m0) root va \/ r = Fault.
+  rwalk (map_writes m0 sup root ca reqs) m0 n root va r ->
+  r = swalk m0 root va \/ r = swalk (apply (map_writes m0 sup root ca reqs) m0) root va \/ r = Fault.
 Proof.
-  intros m0 fresh root sup reqs n va r Hroot Hm0 Hnd Hsup Hw.
+  intros m0 fresh root sup ca reqs n va r Hroot Hm0 Hnd Hsup Hw.
   apply (walk_old_new_or_fault _ m0 fresh root n va r); [apply map_disciplined; auto | exact Hw].
 Qed.
 
+(* No fault window on the map path: an address mapped before the call is
+   translated by every concurrent walk, at any view, to exactly its old
+   translation, which is also its translation after the call. *)
+Theorem map_walk_mapped_no_fault : forall m0 fresh root sup ca reqs n va r pa a,
+  fresh root = false ->
+  (forall l q, fresh (fst l) = false -> m0 l = Table q -> fresh q = false) ->
+  NoDup sup -> (forall f, In f sup -> fresh f = true) ->
+  swalk m0 root va = Ok pa a ->
+  rwalk (map_writes m0 sup root ca reqs) m0 n root va r ->
+  r = Ok pa a /\ swalk (apply (map_writes m0 sup root ca reqs) m0) root va = Ok pa a.
+Proof.
+  intros m0 fresh root sup ca reqs n va r pa a Hroot Hm0 Hnd Hsup Hs Hw.
+  apply (walk_mapped_no_fault _ m0 fresh root n va r pa a); auto.
+  apply map_disciplined; auto.
+Qed.
+
 (* and a map never changes an existing translation *)
-Theorem map_keeps_translations : forall m0 fresh root sup reqs va,
+Theorem map_keeps_translations : forall m0 fresh root sup ca reqs va,
   fresh root = false ->
   (forall l q, fresh (fst l) = false -> m0 l = Table q -> fresh q = false) ->
   NoDup sup -> (forall f, In f sup -> fresh f = true) -> va <> [] ->
-  swalk m0 root va = swalk (apply (map_writes m0 sup root reqs) m0) root va \/
+  swalk m0 root va = swalk (apply (map_writes m0 sup root ca reqs) m0) root va \/
   swalk m0 root va = Fault.
 Proof.
-  intros m0 fresh root sup reqs va Hroot Hm0 Hnd Hsup Hva.
+  intros m0 fresh root sup ca reqs va Hroot Hm0 Hnd Hsup Hva.
   apply (map_keeps_old_translations _ m0 fresh root va); [apply map_disciplined; auto | exact Hva].
 Qed.
 
 (* Functional correctness: every request reported Mapped translates to its
    pa in the final memory (later requests never disturb it). *)
-Theorem map_mapped_translates : forall m0 fresh root sup reqs k va pa,
+Theorem map_mapped_translates : forall m0 fresh root sup ca reqs k va pa,
   fresh root = false ->
   (forall l q, fresh (fst l) = false -> m0 l = Table q -> fresh q = false) ->
   NoDup sup -> (forall f, In f sup -> fresh f = true) ->
-  nth_error reqs k = Some (va, pa) -> nth_error (map_statuses m0 sup root reqs) k = Some Mapped ->
-  swalk (apply (map_writes m0 sup root reqs) m0) root va = Ok pa.
+  nth_error reqs k = Some (va, pa) -> nth_error (map_statuses m0 sup root ca reqs) k = Some Mapped ->
+  swalk (apply (map_writes m0 sup root ca reqs) m0) root va = Ok pa ca.
 Proof.
-  intros m0 fresh root sup reqs k va pa Hroot Hm0 Hnd Hsup Hk Hs.
+  intros m0 fresh root sup ca reqs k va pa Hroot Hm0 Hnd Hsup Hk Hs.
   unfold map_writes, map_statuses in *.
-  destruct (vrm_pgt_map m0 sup root reqs) as [[ws sup'] sts] eqn:E. simpl in *.
+  destruct (vrm_pgt_map m0 sup root ca reqs) as [[ws sup'] sts] eqn:E. simpl in *.
   change m0 with (apply [] m0) in E at 1.
-  destruct (vrm_pgt_map_spec m0 fresh reqs [] sup root ws sup' sts) as (_ & _ & _ & _ & H);
+  destruct (vrm_pgt_map_spec m0 fresh ca reqs [] sup root ws sup' sts) as (_ & _ & _ & _ & H);
     eauto using inv_init.
   left; auto.
 Qed.
@@ -721,20 +764,20 @@ Qed.
 (* A single request whose path holds existing tables then an invalid entry
    (no leaf in the way), with at least one page per level above the leaf,
    is Mapped and translates to its pa afterwards. *)
-Theorem map_single_mapped : forall m0 fresh root sup va pa,
+Theorem map_single_mapped : forall m0 fresh root sup ca va pa,
   fresh root = false ->
   (forall l q, fresh (fst l) = false -> m0 l = Table q -> fresh q = false) ->
   NoDup sup -> (forall f, In f sup -> fresh f = true) ->
   path_clear m0 root va -> length va <= S (length sup) ->
-  map_statuses m0 sup root [(va, pa)] = [Mapped] /\
-  swalk (apply (map_writes m0 sup root [(va, pa)]) m0) root va = Ok pa.
+  map_statuses m0 sup root ca [(va, pa)] = [Mapped] /\
+  swalk (apply (map_writes m0 sup root ca [(va, pa)]) m0) root va = Ok pa ca.
 Proof.
-  intros m0 fresh root sup va pa Hroot Hm0 Hnd Hsup Hc Hlen.
-  assert (Hst : map_statuses m0 sup root [(va, pa)] = [Mapped]).
+  intros m0 fresh root sup ca va pa Hroot Hm0 Hnd Hsup Hc Hlen.
+  assert (Hst : map_statuses m0 sup root ca [(va, pa)] = [Mapped]).
   { unfold map_statuses. simpl.
-    destruct (map_visit m0 sup root va pa) as [[ws sup'] st] eqn:E. simpl.
+    destruct (map_visit m0 sup root va pa ca) as [[ws sup'] st] eqn:E. simpl.
     change m0 with (apply [] m0) in E at 1.
-    destruct (map_visit_clear m0 fresh va root [] sup pa ws sup' st) as [_ H];
+    destruct (map_visit_clear m0 fresh ca va root [] sup pa ws sup' st) as [_ H];
       auto using inv_init; [left; auto | rewrite H; auto]. }
   split; auto. eapply map_mapped_translates with (k := 0); eauto. rewrite Hst. auto.
 Qed.
@@ -743,39 +786,43 @@ Qed.
    refuses the whole call in its plan phase, which writes nothing either).
    Stated for the first request; [map_visit_eexist] is the same for any
    request, after any writes of the requests before it. *)
-Theorem map_refused_writes_nothing : forall m0 fresh root sup va pa ws sup',
+Theorem map_refused_writes_nothing : forall m0 fresh root sup ca va pa ws sup',
   fresh root = false ->
   (forall l q, fresh (fst l) = false -> m0 l = Table q -> fresh q = false) ->
   NoDup sup -> (forall f, In f sup -> fresh f = true) ->
-  map_visit m0 sup root va pa = (ws, sup', EExist) -> ws = [].
+  map_visit m0 sup root va pa ca = (ws, sup', EExist) -> ws = [].
 Proof.
-  intros m0 fresh root sup va pa ws sup' Hroot Hm0 Hnd Hsup E.
+  intros m0 fresh root sup ca va pa ws sup' Hroot Hm0 Hnd Hsup E.
   change m0 with (apply [] m0) in E at 1.
   eapply (map_visit_eexist m0 fresh); eauto using inv_init. left; auto.
 Qed.
 
 (* ------------------------------------------------------------------ *)
 (* Non-vacuity: a 3-level table with existing tables 5 and 6 under root 0
-   (a leaf 42 at (6,3), a block 43 at (5,7)), fresh pages 10..13 full of
-   garbage, cache [10; 11; 12].  Requests, in VA order: an identical leaf,
-   a new leaf in an existing table, one blocked by the block, one needing
-   two new tables, a second leaf in the new table, a block in the new
-   level-1 table, and one that runs out of cache after one install. *)
+   (leaves (42, attrs 1) at (6,3) and (46, attrs 2) at (6,8), a block
+   (43, attrs 1) at (5,7)), fresh pages 10..13 full of garbage, cache
+   [10; 11; 12], call attributes 1.  Requests, in VA order: an identical
+   leaf, a new leaf in an existing table, the same pa as a leaf in place
+   but other attributes (refused: -EEXIST), one blocked by the block (other
+   pa), one under the block that it already translates identically, one
+   needing two new tables, a second leaf in the new table, a block in the
+   new level-1 table, and one that runs out of cache after one install. *)
 
 Definition ex_fresh (p : nat) : bool := (10 <=? p) && (p <=? 13).
 Definition ex_m0 : mem := fun l =>
   if loc_eqb l (0, 1) then Table 5
   else if loc_eqb l (5, 2) then Table 6
-  else if loc_eqb l (6, 3) then Leaf 42
-  else if loc_eqb l (5, 7) then Leaf 43
-  else if ex_fresh (fst l) then Leaf 666
+  else if loc_eqb l (6, 3) then Leaf 42 1
+  else if loc_eqb l (6, 8) then Leaf 46 2
+  else if loc_eqb l (5, 7) then Leaf 43 1
+  else if ex_fresh (fst l) then Leaf 666 0
   else Inv.
 Definition ex_sup := [10; 11; 12].
 Definition ex_reqs : list (list nat * nat) :=
-  [([1; 2; 3], 42); ([1; 2; 4], 44); ([1; 7; 0], 45); ([3; 4; 5], 77); ([3; 4; 6], 78);
-   ([3; 5], 79); ([4; 1; 1], 80)].
+  [([1; 2; 3], 42); ([1; 2; 4], 44); ([1; 2; 8], 46); ([1; 7; 0], 45); ([1; 7; 1], 43);
+   ([3; 4; 5], 77); ([3; 4; 6], 78); ([3; 5], 79); ([4; 1; 1], 80)].
 
-Definition ex_ws := map_writes ex_m0 ex_sup 0 ex_reqs.
+Definition ex_ws := map_writes ex_m0 ex_sup 0 1 ex_reqs.
 
 Lemma ex_m0_tables : forall l q, ex_fresh (fst l) = false -> ex_m0 l = Table q -> ex_fresh q = false.
 Proof.
@@ -794,15 +841,26 @@ Qed.
 (* The write list, in lib/pgtable's order: zero, publish with release,
    descend; leaves with plain stores. *)
 Definition ex_expected : list wr :=
-  [WSt (6, 4) (Leaf 44) false;
+  [WSt (6, 4) (Leaf 44 1) false;
    WZero 10; WSt (0, 3) (Table 10) true; WZero 11; WSt (10, 4) (Table 11) true;
-   WSt (11, 5) (Leaf 77) false; WSt (11, 6) (Leaf 78) false; WSt (10, 5) (Leaf 79) false;
+   WSt (11, 5) (Leaf 77 1) false; WSt (11, 6) (Leaf 78 1) false; WSt (10, 5) (Leaf 79 1) false;
    WZero 12; WSt (0, 4) (Table 12) true].
 
 Theorem ex_map_writes :
   ex_ws = ex_expected /\
-  map_statuses ex_m0 ex_sup 0 ex_reqs = [Mapped; Mapped; EExist; Mapped; Mapped; Mapped; ENoMem].
+  map_statuses ex_m0 ex_sup 0 1 ex_reqs =
+    [Mapped; Mapped; EExist; EExist; Mapped; Mapped; Mapped; Mapped; ENoMem].
 Proof. split; reflexivity. Qed.
+
+(* The attribute compare: a leaf with the requested pa but other
+   attributes is refused (-EEXIST) and nothing is written; with the
+   attributes in place the same request is identical (Mapped). *)
+Theorem ex_map_attrs_mismatch_refused :
+  map_statuses ex_m0 ex_sup 0 1 [([1; 2; 8], 46)] = [EExist] /\
+  map_writes ex_m0 ex_sup 0 1 [([1; 2; 8], 46)] = [] /\
+  map_statuses ex_m0 ex_sup 0 2 [([1; 2; 8], 46)] = [Mapped] /\
+  map_writes ex_m0 ex_sup 0 2 [([1; 2; 8], 46)] = [].
+Proof. repeat split; reflexivity. Qed.
 
 Theorem ex_map_disciplined : disciplined ex_ws ex_m0 ex_fresh 0.
 Proof.
@@ -811,29 +869,31 @@ Qed.
 
 (* the general functional-correctness theorem applies (statuses Mapped) *)
 Theorem ex_map_translates :
-  swalk (apply ex_ws ex_m0) 0 [1; 2; 4] = Ok 44 /\
-  swalk (apply ex_ws ex_m0) 0 [3; 4; 5] = Ok 77 /\
-  swalk (apply ex_ws ex_m0) 0 [3; 5] = Ok 79.
+  swalk (apply ex_ws ex_m0) 0 [1; 2; 4] = Ok 44 1 /\
+  swalk (apply ex_ws ex_m0) 0 [1; 7; 1] = Ok 43 1 /\
+  swalk (apply ex_ws ex_m0) 0 [3; 4; 5] = Ok 77 1 /\
+  swalk (apply ex_ws ex_m0) 0 [3; 5] = Ok 79 1.
 Proof.
   pose proof ex_sup_ok as [Hnd Hsup].
-  split; [|split];
-    [ apply (map_mapped_translates _ ex_fresh _ _ _ 1)
-    | apply (map_mapped_translates _ ex_fresh _ _ _ 3)
-    | apply (map_mapped_translates _ ex_fresh _ _ _ 5) ];
+  split; [|split; [|split]];
+    [ apply (map_mapped_translates _ ex_fresh _ _ _ _ 1)
+    | apply (map_mapped_translates _ ex_fresh _ _ _ _ 4)
+    | apply (map_mapped_translates _ ex_fresh _ _ _ _ 5)
+    | apply (map_mapped_translates _ ex_fresh _ _ _ _ 7) ];
     first [ reflexivity | exact ex_m0_tables | exact Hnd | exact Hsup ].
 Qed.
 
 (* A concurrent walk of [3; 4; 5] can see the new translation or the old
    one (a fault here). *)
-Theorem ex_map_new_observable : rwalk ex_ws ex_m0 0 0 [3; 4; 5] (Ok 77).
+Theorem ex_map_new_observable : rwalk ex_ws ex_m0 0 0 [3; 4; 5] (Ok 77 1).
 Proof.
   pose proof (proj1 ex_map_writes) as Hws. rewrite Hws.
   eapply rw_table with (n' := 3); [discriminate| |].
   { apply (rd_w ex_expected ex_m0 0 (0, 3) 2 (Table 10)); [eexists; split; reflexivity | intros; lia]. }
   eapply rw_table with (n' := 5); [discriminate| |].
   { apply (rd_w ex_expected ex_m0 3 (10, 4) 4 (Table 11)); [eexists; split; reflexivity | intros; lia]. }
-  change (Ok 77) with (leaf_result (Leaf 77)). eapply rw_last.
-  apply (rd_w ex_expected ex_m0 5 (11, 5) 5 (Leaf 77)); [eexists; split; reflexivity | intros; lia].
+  change (Ok 77 1) with (leaf_result (Leaf 77 1)). eapply rw_last.
+  apply (rd_w ex_expected ex_m0 5 (11, 5) 5 (Leaf 77 1)); [eexists; split; reflexivity | intros; lia].
 Qed.
 
 Theorem ex_map_fault_observable : rwalk ex_ws ex_m0 0 0 [3; 4; 5] Fault.
@@ -858,15 +918,15 @@ Qed.
 
 (* an old translation stays visible, even to a walk whose view covers the
    whole critical section (view 10), and is the final one *)
-Theorem ex_map_old_kept : rwalk ex_ws ex_m0 10 0 [1; 2; 3] (Ok 42) /\
-  swalk (apply ex_ws ex_m0) 0 [1; 2; 3] = Ok 42.
+Theorem ex_map_old_kept : rwalk ex_ws ex_m0 10 0 [1; 2; 3] (Ok 42 1) /\
+  swalk (apply ex_ws ex_m0) 0 [1; 2; 3] = Ok 42 1.
 Proof.
   split; [|reflexivity].
   eapply rw_table with (q := 5) (n' := 10); [discriminate| |].
   { change (Table 5) with (ex_m0 (0, 1)). apply rd_init. intros k _. apply ex_untouched; auto. }
   eapply rw_table with (q := 6) (n' := 10); [discriminate| |].
   { change (Table 6) with (ex_m0 (5, 2)). apply rd_init. intros k _. apply ex_untouched; auto. }
-  change (Ok 42) with (leaf_result (ex_m0 (6, 3))). eapply rw_last. apply rd_init.
+  change (Ok 42 1) with (leaf_result (ex_m0 (6, 3))). eapply rw_last. apply rd_init.
   intros k _. apply ex_untouched; auto.
 Qed.
 
@@ -879,10 +939,10 @@ Definition plain_publish (ws : list wr) : list wr :=
   map (fun w => match w with WSt l v _ => WSt l v false | WZero f => WZero f end) ws.
 
 Theorem ex_broken_plain_publish :
-  rwalk (plain_publish ex_ws) ex_m0 0 0 [3; 4; 5] (Ok 666) /\
-  Ok 666 <> swalk ex_m0 0 [3; 4; 5] /\
-  Ok 666 <> swalk (apply (plain_publish ex_ws) ex_m0) 0 [3; 4; 5] /\
-  Ok 666 <> Fault /\
+  rwalk (plain_publish ex_ws) ex_m0 0 0 [3; 4; 5] (Ok 666 0) /\
+  Ok 666 0 <> swalk ex_m0 0 [3; 4; 5] /\
+  Ok 666 0 <> swalk (apply (plain_publish ex_ws) ex_m0) 0 [3; 4; 5] /\
+  Ok 666 0 <> Fault /\
   ~ disciplined (plain_publish ex_ws) ex_m0 ex_fresh 0.
 Proof.
   rewrite (proj1 ex_map_writes).
@@ -891,7 +951,7 @@ Proof.
     { apply (rd_w (plain_publish ex_expected) ex_m0 0 (0, 3) 2 (Table 10));
         [eexists; split; reflexivity | intros; lia]. }
     eapply rw_block; [discriminate|].
-    change (Leaf 666) with (ex_m0 (10, 4)). apply rd_init. intros; lia.
+    change (Leaf 666 0) with (ex_m0 (10, 4)). apply rd_init. intros; lia.
   - intros (_ & _ & _ & H).
     destruct (H 2 (0, 3) (Table 10) false eq_refl) as (_ & _ & _ & Hp).
     destruct (Hp 10 eq_refl) as [E _]. discriminate.
