@@ -38,6 +38,7 @@ void attacks_irq(int64_t spin)
 	/* Mask every priority and group 1 at "its" CPU interface, then run
 	 * the spinner: only EL2's timer can bring this call back early (the
 	 * spinner itself gives up after 30 s: the NOT BLOCKED case). */
+	spin_arm();
 	set_cpu_interface(0, 0);
 	r = hvc_call(HVC_RUN_VCPU, (uint64_t)spin, 0, 2000, 0);
 	set_cpu_interface(0xff, 1);

@@ -71,5 +71,6 @@ extern volatile uint64_t host_cmd_exit[HOST_MAX_CPUS];
 #define VM_SHARED 2   /* the shared-buffer guest: the host checks its answers */
 #define VM_TIMER  3   /* counts its own virtual-timer interrupts */
 #define VM_SPIN   4   /* never yields */
+void spin_arm(void); /* host/sched.c: the spin guest may run 30 s from now */
 
 #endif /* HOST_HOST_H */

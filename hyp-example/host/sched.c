@@ -38,6 +38,19 @@ static uint64_t now(void)
 	return v;
 }
 
+/* Before each run of the spin guest: it may spin for 30 s from now, no
+ * longer (guest/spin.c). Only a run that is never preempted reaches that;
+ * armed per run, it does not depend on how long the whole boot takes. */
+void spin_arm(void)
+{
+	volatile uint64_t *sh = (volatile uint64_t *)(uintptr_t)host_vms[VM_SPIN].shared_pa;
+	uint64_t freq;
+
+	__asm__ volatile("mrs	%0, cntfrq_el0" : "=r"(freq));
+	if (sh)
+		sh[0] = now() + 30 * freq;
+}
+
 struct hvc_ret host_run(int64_t handle, uint64_t vcpu, uint64_t slice_us)
 {
 	struct hvc_ret r;
@@ -134,6 +147,8 @@ void sched_run_loop(uint32_t cpu)
 		if (!e)
 			continue;
 
+		if (e->vm == VM_SPIN)
+			spin_arm();
 		r = hvc_call(HVC_RUN_VCPU, (uint64_t)host_vms[e->vm].handle, e->vcpu, SLICE_US, 0);
 
 		vrm_ticket_lock(&host_lock);
