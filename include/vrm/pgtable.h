@@ -114,15 +114,39 @@ struct vrm_pgt {
 /* ---- Protection: what a leaf allows, and its memory type. */
 #define VRM_PGT_PROT_R       (1u << 0)
 #define VRM_PGT_PROT_W       (1u << 1)
-#define VRM_PGT_PROT_X       (1u << 2)
+#define VRM_PGT_PROT_X       (1u << 2)  /* execute at every EL of the regime */
 /* Memory type (one of): */
 #define VRM_PGT_PROT_NORMAL  (0u << 3)  /* Normal, inner/outer write-back */
 #define VRM_PGT_PROT_DEVICE  (1u << 3)  /* Device-nGnRE */
 #define VRM_PGT_PROT_NC      (2u << 3)  /* Normal, non-cacheable */
 #define VRM_PGT_PROT_MT_MASK (3u << 3)
+/*
+ * Stage 2 with FEAT_XNX only (vrm_pgt_set_features(VRM_PGT_FEAT_XNX)):
+ * execution allowed at one EL of the guest's EL1&0 regime, in place of X
+ * (at most one of X, X_EL1, X_EL0). Stage-2 XN[1:0], descriptor bits
+ * [54:53] (Arm ARM D8.4 "Stage 2 instruction execution permissions"):
+ * 0b00 X (EL1 and EL0), 0b01 X_EL0 (PXN: not at EL1), 0b10 no X,
+ * 0b11 X_EL1 (UXN: not at EL0). Without FEAT_XNX bit 53 is RES0 and only
+ * XN[1] counts, so these two cannot be expressed.
+ */
+#define VRM_PGT_PROT_X_EL1   (1u << 5)
+#define VRM_PGT_PROT_X_EL0   (1u << 6)
+#define VRM_PGT_PROT_X_MASK  (VRM_PGT_PROT_X | VRM_PGT_PROT_X_EL1 | VRM_PGT_PROT_X_EL0)
 #define VRM_PGT_PROT_RW      (VRM_PGT_PROT_R | VRM_PGT_PROT_W)
 #define VRM_PGT_PROT_RWX     (VRM_PGT_PROT_RW | VRM_PGT_PROT_X)
-#define VRM_PGT_PROT_ALL     (VRM_PGT_PROT_RWX | VRM_PGT_PROT_MT_MASK)
+#define VRM_PGT_PROT_ALL     (VRM_PGT_PROT_RW | VRM_PGT_PROT_X_MASK | VRM_PGT_PROT_MT_MASK)
+
+/*
+ * CPU features the environment reports, as for the TLB
+ * (vrm_tlb_set_features): FEAT_XNX is ID_AA64MMFR1_EL1.XNX (bits [31:28])
+ * == 0b0001. Default 0: what every Armv8 CPU does. Set once at boot,
+ * before any table holds a mapping (the prot that vrm_pgt_prot_valid
+ * accepts and the prot vrm_pgt_desc_prot / vrm_pgt_lookup report depend
+ * on it); hosted tests flip it freely between tables.
+ */
+#define VRM_PGT_FEAT_XNX 0x1u  /* stage-2 XN[0]: VRM_PGT_PROT_X_EL1 / _X_EL0 */
+void vrm_pgt_set_features(uint32_t feats);
+uint32_t vrm_pgt_features(void);
 
 /*
  * EL2 stage 1 names memory types by MAIR_EL2 index (AttrIndx); libvrm uses
@@ -134,10 +158,22 @@ struct vrm_pgt {
 #define VRM_PGT_MAIR_EL2 UINT64_C(0x4404ff)
 
 /*
- * Valid prot for a stage: no bit outside VRM_PGT_PROT_ALL, memory type not
- * 3 << 3; EL2 stage 1 cannot express "not readable" (AP has no such
- * encoding), so there R is required. Stage 2 allows any R/W/X mix
- * (S2AP 00 = no data access).
+ * Valid prot for a stage (with the features set now): no bit outside
+ * VRM_PGT_PROT_ALL, memory type not 3 << 3, at most one execute bit, and
+ *  - no execute bit with VRM_PGT_PROT_DEVICE, at either stage: the Arm ARM
+ *    (B2.7.2 "Device memory") lets a PE fetch instructions speculatively
+ *    from Device memory unless it is execute-never, and a read with side
+ *    effects must not happen by speculation (pKVM refuses it likewise:
+ *    hyp_set_prot_attr, stage2_set_prot_attr);
+ *  - EL2 stage 1: R required (AP cannot express "not readable"), and not
+ *    W together with X: the hypervisor's own mappings are W^X (pKVM's
+ *    hyp_set_prot_attr refuses it; SCTLR_EL2.WXN would make such an entry
+ *    non-executable anyway). X_EL1 / X_EL0 do not exist there (one
+ *    privilege level);
+ *  - stage 2: any R/W mix (S2AP 00 = no data access), W+X included: a
+ *    guest's RAM is RWX at stage 2 (as in KVM; the guest's own stage 1 keeps
+ *    its W^X), and the host's stage 2 maps its memory RWX. X_EL1 / X_EL0
+ *    only with VRM_PGT_FEAT_XNX.
  */
 bool vrm_pgt_prot_valid(enum vrm_pgt_stage stage, uint32_t prot);
 
@@ -152,7 +188,8 @@ enum vrm_pgt_desc_type {
 uint64_t vrm_pgt_level_size(int level);
 enum vrm_pgt_desc_type vrm_pgt_desc_type(uint64_t desc, int level);
 /* A leaf (block at level 1/2, page at level 3) with AF set and SH inner
- * shareable. Stage 2: MemAttr[5:2], S2AP[7:6], XN bit 54. EL2 stage 1:
+ * shareable. Stage 2: MemAttr[5:2], S2AP[7:6], XN[1:0] bits [54:53]
+ * (bit 53 only for X_EL1 / X_EL0). EL2 stage 1:
  * AttrIndx[4:2], AP[7:6] (AP[1] RES1), XN bit 54. Returns 0 (an invalid
  * descriptor) for a level without leaves, a misaligned pa, pa beyond 48
  * bits or an invalid prot. */
@@ -161,7 +198,8 @@ uint64_t vrm_pgt_desc_leaf(enum vrm_pgt_stage stage, vrm_pa_t pa, int level, uin
 uint64_t vrm_pgt_desc_table(vrm_pa_t table_pa);
 /* Output address of a table, block or page descriptor. */
 vrm_pa_t vrm_pgt_desc_oa(uint64_t desc, int level);
-/* The prot a leaf encodes (inverse of vrm_pgt_desc_leaf). */
+/* The prot a leaf encodes (inverse of vrm_pgt_desc_leaf). Stage 2
+ * without VRM_PGT_FEAT_XNX reads XN[1] only, as such a CPU does. */
 uint32_t vrm_pgt_desc_prot(enum vrm_pgt_stage stage, uint64_t desc);
 
 /* ---- Life cycle. */
@@ -211,6 +249,11 @@ uint64_t vrm_pgt_vtcr(const struct vrm_pgt *pgt);
  * pa or prot); -VRM_ENOMEM the allocator failed; -VRM_EINVAL as above.
  * An identical existing mapping (same pa and prot, any block size) is not
  * an error: those pages are left as they are and the call returns 0.
+ * Completion: a call that needs no TLB flush (a map always) ends with a
+ * DSB ISHST, so other PEs' walks see the new entries once the lock is
+ * released; on an EL2 stage-1 table with DSB ISHST; ISB
+ * (vrm_tlb_sync_el2_map), so the calling PE's next instruction may use
+ * them. Same for remap and set_prot calls that flush nothing.
  */
 int vrm_pgt_map(struct vrm_pgt *pgt, uint64_t ia, vrm_pa_t pa, uint64_t size, uint32_t prot);
 

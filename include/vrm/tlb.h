@@ -129,6 +129,19 @@ int vrm_tlb_flush_el2_va(vrm_va_t va, bool leaf_only);
 /* EL2 stage 1, [va, va + size): dsb ishst; per-page tlbi vae2is / range
  * tlbi rvae2is / tlbi alle2is by the policy above; dsb ish; isb. */
 int vrm_tlb_flush_el2_range(vrm_va_t va, uint64_t size);
+/*
+ * EL2 stage 1, after table writes that need no TLBI (invalid -> valid, or
+ * only permissions added): dsb ishst; isb. The DSB completes the writes
+ * for every walker (this PE's included), the ISB makes this PE's next
+ * instructions (fetch and data accesses alike) translate after it (rule
+ * R5; Arm ARM D8.2 "Translation table walks": a table write is seen by
+ * the walks of the same PE after a DSB, and by its later instructions only
+ * after a context synchronization event), as pKVM's kvm_pgtable_hyp_map
+ * ends with dsb(ishst); isb(). vrm_pgt_map & co. call it for EL2 tables.
+ * Stage 2 needs no ISB: its walks are for EL1/EL0, which this PE reaches
+ * only through an ERET, itself a context synchronization event.
+ */
+void vrm_tlb_sync_el2_map(void);
 /* Every EL1&0 entry of every VMID (VMID rollover):
  * dsb ishst; tlbi alle1is; dsb ish; isb. */
 void vrm_tlb_flush_all_el1(void);

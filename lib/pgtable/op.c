@@ -7,6 +7,8 @@
  * (-EINVAL, -EEXIST, -EPERM, -ENOMEM) leaves the tables byte-for-byte
  * unchanged and issues no TLB maintenance.
  */
+#include <vrm/tlb.h>
+
 #include "pgt_internal.h"
 
 uint64_t pgt_fresh_tables(uint64_t lo, uint64_t hi, int level, uint64_t delta)
@@ -120,12 +122,24 @@ int pgt_op_run(struct pgt_op *op, vrm_pgt_visitor_fn fn, unsigned flags)
 #endif
 		if (op->flush)
 			pgt_flush_range(op->pgt, op->ia, op->size);
+		else if (op->pgt->stage == VRM_PGT_EL2_S1)
+			/* EL2 stage 1: this PE runs on these tables. DSB ISHST
+			 * as below, then an ISB, so the instruction after the
+			 * call (this very PE, at EL2) may use the new mapping
+			 * (Arm ARM D8.2: a walk of the same PE sees a table
+			 * write after a DSB, later instructions after a context
+			 * synchronization event; as pKVM's kvm_pgtable_hyp_map:
+			 * dsb(ishst); isb()). Once per call. */
+			vrm_tlb_sync_el2_map();
 		else
 			/* No flush to complete the new entries: a DSB ISHST does
 			 * before the unlock, so the next lock holder (on any CPU)
 			 * cannot act on a mapping other PEs' walks cannot yet see
 			 * (No-Barrier-Misuse; Arm ARM D8.2.7, as pKVM's
-			 * kvm_pgtable_stage2_map). Once per call, not per entry. */
+			 * kvm_pgtable_stage2_map). Once per call, not per entry.
+			 * No ISB: stage-2 walks serve EL1/EL0, which a PE only
+			 * enters by an ERET, a context synchronization event of
+			 * its own (likewise kvm_pgtable_stage2_map has none). */
 			vrm_dsb_ishst();
 		/* Sequential-TLB-Invalidation: only now, after the flush's
 		 * DSB, may unlinked table pages be reused. */

@@ -262,6 +262,12 @@ int vrm_tlb_flush_el2_range(vrm_va_t va, uint64_t size)
 	return 0;
 }
 
+void vrm_tlb_sync_el2_map(void)
+{
+	tb_dsb_ishst();                          /* R1: the new entries complete */
+	tb_isb();                                /* R5: this PE's next insn uses them */
+}
+
 void vrm_tlb_flush_all_el1(void)
 {
 	tb_dsb_ishst();                          /* R1 */

@@ -1,19 +1,21 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * WP harness: the attribute round trip of lib/pgtable/desc.c's leaf codec.
- * For every stage, level 1..3 and prot that vrm_pgt_prot_valid accepts:
+ * For every stage, level 1..3, feature set (FEAT_XNX or not) and prot that
+ * vrm_pgt_prot_valid accepts:
  *   vrm_pgt_desc_prot(stage, vrm_pgt_desc_leaf(stage, 0, level, prot)) == prot
- * i.e. the S2AP / AP, XN and MemAttr / AttrIndx encodings lose nothing and
- * decode to the same permissions and memory type. pa = 0 is the form map
+ * i.e. the S2AP / AP, XN (stage-2 XN[1:0]) and MemAttr / AttrIndx
+ * encodings lose nothing and decode to the same permissions and memory type. pa = 0 is the form map
  * itself uses: map_common computes a call's attributes once as
  * pgt_leaf_attrs(vrm_pgt_desc_leaf(stage, 0, 3, prot)) and ORs each page's
  * pa in, and remap's "identical" test compares those attribute bits.
  *
  * How: run.sh passes -inline-calls for the codec's functions, so WP sees
  * the real bodies of vrm_pgt_desc_leaf, vrm_pgt_desc_prot, s2_attrs,
- * s1_attrs, vrm_pgt_prot_valid and the level-size helpers inlined into
- * attrs_roundtrip, and -wp-auto wp:range splits the goal over the 32
- * values of a prot below 32 (the code's bit tests are then constants).
+ * s1_attrs, s2_exec, vrm_pgt_prot_valid, prot_valid_feats,
+ * vrm_pgt_features and the level-size helpers inlined into
+ * attrs_roundtrip, and -wp-auto wp:range splits the goal over the 128
+ * values of a prot below 128 (the code's bit tests are then constants).
  *
  * Not proven here: that OR-ing an aligned pa below 2^48 into the
  * descriptor leaves those attribute bits alone, and the output-address
@@ -28,10 +30,18 @@
 
 /* No assigns clause: the theorem is about the value, and with the codec
  * inlined the frame goals would be ~190 more goals about its locals. */
+/* valid: the rules of vrm_pgt_prot_valid (vrm/pgtable.h) for prot < 128,
+ * spelled in bits: R 1, W 2, X 4, memory type 24 (Device 8), X_EL1 32,
+ * X_EL0 64; pgt_feats is what vrm_pgt_set_features stores (0 or XNX). */
 /*@ requires stage == VRM_PGT_STAGE2 || stage == VRM_PGT_EL2_S1;
   @ requires 1 <= level <= 3;
-  @ requires 0 <= prot <= 31;
-  @ requires valid: (prot & 24) != 24 && (stage == VRM_PGT_EL2_S1 ==> (prot & 1) != 0);
+  @ requires 0 <= prot <= 127;
+  @ requires feats: pgt_feats == 0 || pgt_feats == VRM_PGT_FEAT_XNX;
+  @ requires valid: (prot & 24) != 24 &&
+  @   ((prot & 100) == 0 || (prot & 100) == 4 || (prot & 100) == 32 || (prot & 100) == 64) &&
+  @   ((prot & 100) == 0 || (prot & 24) != 8) &&
+  @   ((prot & 96) == 0 || (stage == VRM_PGT_STAGE2 && pgt_feats != 0)) &&
+  @   (stage == VRM_PGT_EL2_S1 ==> (prot & 1) != 0 && ((prot & 2) == 0 || (prot & 100) == 0));
   @ ensures \result == prot;
   @*/
 uint32_t attrs_roundtrip(enum vrm_pgt_stage stage, int level, uint32_t prot)

@@ -47,9 +47,9 @@ fi
 # WP proves the named real bodies inlined into the harness function)
 harnesses=(
 	"tlb_range:vrm_tlb_range_encode:"
-	"pgt_desc:vrm_pgt_desc_type,vrm_pgt_prot_valid,vrm_pgt_desc_table:"
+	"pgt_desc:vrm_pgt_desc_type,prot_valid_feats,vrm_pgt_desc_table:"
 	"pgt_map:map_run,pgt_level_shift:-wp-no-volatile"
-	"pgt_roundtrip:attrs_roundtrip:-inline-calls vrm_pgt_desc_leaf,vrm_pgt_desc_prot,s2_attrs,s1_attrs,vrm_pgt_prot_valid,vrm_pgt_level_size,pgt_level_shift -wp-auto wp:range -wp-timeout 1"
+	"pgt_roundtrip:attrs_roundtrip:-inline-calls vrm_pgt_desc_leaf,vrm_pgt_desc_prot,s2_attrs,s1_attrs,s2_exec,vrm_pgt_prot_valid,prot_valid_feats,vrm_pgt_features,vrm_pgt_level_size,pgt_level_shift -wp-auto wp:range -wp-timeout 1"
 	"pool_range:pool_range:-wp-auto wp:bitshift"
 	"pool_checks:donate_check,share_check,pool_word,vrm_read_once_64:-wp-no-volatile"
 	"pool_apply:w_make,apply,pool_commit,pool_word,vrm_read_once_64,vrm_write_once_64:-wp-no-volatile -wp-timeout 1 -wp-auto wp:bitwised,wp:bitrange"

@@ -63,6 +63,9 @@ struct row {
 #define H HOST
 #define Y HYP
 #define RW VRM_PGT_PROT_RW
+#define RWX VRM_PGT_PROT_RWX
+#define RX (VRM_PGT_PROT_R | VRM_PGT_PROT_X)
+#define DEV VRM_PGT_PROT_DEVICE
 
 static const struct row rows[] = {
 	/* TLB */
@@ -104,18 +107,32 @@ static const struct row rows[] = {
 	{ "pgt_map.prot", F_MAP, 2 * G1, 0, K4, VRM_PGT_PROT_MT_MASK | RW, 0, -EINVAL },
 	{ "pgt_map.prot", F_MAP, 2 * G1, 0, K4, 1u << 7, 0, -EINVAL },
 	{ "pgt_map.prot", F_MAP, K_IA + K4, 0, K4, VRM_PGT_PROT_W, X_KERNEL, -EINVAL },
+	{ "pgt_map.wx", F_MAP, K_IA + K4, 0, K4, RWX, X_KERNEL, -EINVAL },
+	{ "pgt_map.wx", F_MAP, K_IA, K_PA, K4, RWX | VRM_PGT_PROT_NC, X_KERNEL, -EINVAL },
+	{ "pgt_map.devx", F_MAP, 2 * G1, 0, K4, RX | DEV, 0, -EINVAL },
+	{ "pgt_map.devx", F_MAP, 2 * G1, 0, K4, VRM_PGT_PROT_X | DEV, 0, -EINVAL },
+	{ "pgt_map.devx", F_MAP, K_IA + K4, 0, K4, RX | DEV, X_KERNEL, -EINVAL },
+	{ "pgt_map.xnx", F_MAP, 2 * G1, 0, K4, VRM_PGT_PROT_R | VRM_PGT_PROT_X_EL0, 0, -EINVAL },
+	{ "pgt_map.xnx", F_MAP, 2 * G1, 0, K4, RW | VRM_PGT_PROT_X_EL1, 0, -EINVAL },
+	{ "pgt_map.xnx", F_MAP, 2 * G1, 0, K4, RX | VRM_PGT_PROT_X_EL1, 0, -EINVAL },
+	{ "pgt_map.xnx", F_MAP, K_IA + K4, 0, K4, VRM_PGT_PROT_R | VRM_PGT_PROT_X_EL1, X_KERNEL, -EINVAL },
 	{ "pgt_map.exist", F_MAP, S2_IA, S2_PA + K4, K4, RW, 0, -EEXIST },
 	{ "pgt_map.exist", F_MAP, S2_IA - K4, S2_PA, 2 * K4, VRM_PGT_PROT_R, 0, -EEXIST },
 	{ "pgt_map.exist", F_MAP, K_IA, K_PA, K4, RW, X_KERNEL, -EEXIST },
 	{ "pgt_map.nomem", F_MAP, 2 * G1, 0, K4, RW, X_NOMEM, -ENOMEM },
 	{ "pgt_remap.inval", F_REMAP, S2_IA + 0x10, 0, K4, RW, 0, -EINVAL },
 	{ "pgt_remap.inval", F_REMAP, S2_IA, 0, K4, 1u << 9, 0, -EINVAL },
+	{ "pgt_remap.inval", F_REMAP, S2_IA, S2_PA, K4, RX | DEV, 0, -EINVAL },
+	{ "pgt_remap.inval", F_REMAP, K_IA, K_PA, K4, RWX, X_KERNEL, -EINVAL }, /* before EPERM */
 	{ "pgt_remap.kernel", F_REMAP, K_IA, K_PA + K4, K4, VRM_PGT_PROT_R, X_KERNEL, -EPERM },
 	{ "pgt_remap.nomem", F_REMAP, S2_IA + K4, 0, K4, RW, X_NOMEM, -ENOMEM },
 	/* set_prot (a = ia, c = size, d = prot), unmap (a = ia, c = size) */
 	{ "pgt_set_prot.inval", F_SET_PROT, S2_IA, 0, 0, RW, 0, -EINVAL },
 	{ "pgt_set_prot.inval", F_SET_PROT, S2_IA, 0, K4, VRM_PGT_PROT_ALL, 0, -EINVAL },
-	{ "pgt_set_prot.kernel", F_SET_PROT, K_IA, 0, K4, VRM_PGT_PROT_RWX, X_KERNEL, -EPERM },
+	{ "pgt_set_prot.inval", F_SET_PROT, S2_IA, 0, K4, VRM_PGT_PROT_X | DEV, 0, -EINVAL },
+	{ "pgt_set_prot.inval", F_SET_PROT, S2_IA, 0, K4, RW | VRM_PGT_PROT_X_EL0, 0, -EINVAL },
+	{ "pgt_set_prot.inval", F_SET_PROT, K_IA, 0, K4, RWX, X_KERNEL, -EINVAL }, /* W+X at EL2 */
+	{ "pgt_set_prot.kernel", F_SET_PROT, K_IA, 0, K4, RX, X_KERNEL, -EPERM },
 	{ "pgt_set_prot.nomem", F_SET_PROT, S2_IA, 0, K4, VRM_PGT_PROT_R, X_NOMEM, -ENOMEM },
 	{ "pgt_unmap.inval", F_UNMAP, S2_IA, 0, K4 / 2, 0, 0, -EINVAL },
 	{ "pgt_unmap.inval", F_UNMAP, UINT64_C(1) << 40, 0, K4, 0, 0, -EINVAL },

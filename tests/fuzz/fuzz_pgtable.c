@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Page-table fuzz harness. The input picks a table (stage 2 or EL2 stage 1,
- * kernel/write-once or not, 3 or 4 levels), then a list of map, remap,
+ * kernel/write-once or not, 3 or 4 levels, FEAT_XNX or not), then a list of map, remap,
  * set_prot, unmap, lookup, hw_walk and walk calls over a window that holds
  * 2 MiB and 1 GiB blocks, with bad arguments (misaligned, zero, wrapping,
  * outside the input range, pa past 48 bits, bad prot) and allocator
@@ -44,8 +44,16 @@ static const uint32_t good_prot[] = {
 	VRM_PGT_PROT_R | VRM_PGT_PROT_X, VRM_PGT_PROT_RW | VRM_PGT_PROT_NC, VRM_PGT_PROT_X,
 	VRM_PGT_PROT_W,
 };
-static const uint32_t bad_prot[] = { VRM_PGT_PROT_MT_MASK | VRM_PGT_PROT_R, 1u << 5, 0x80000001u,
-				     VRM_PGT_PROT_ALL };
+/* Valid only at stage 2 with FEAT_XNX, but the Device one never (an
+ * executable Device mapping). Chosen when bit 7 of the prot byte is set. */
+static const uint32_t xnx_prot[] = {
+	VRM_PGT_PROT_R | VRM_PGT_PROT_X_EL1, VRM_PGT_PROT_RW | VRM_PGT_PROT_X_EL0,
+	VRM_PGT_PROT_X_EL1 | VRM_PGT_PROT_NC, VRM_PGT_PROT_R | VRM_PGT_PROT_X_EL0 | VRM_PGT_PROT_DEVICE,
+};
+/* Invalid on every table, whatever the features. */
+static const uint32_t bad_prot[] = { VRM_PGT_PROT_MT_MASK | VRM_PGT_PROT_R,
+				     VRM_PGT_PROT_R | VRM_PGT_PROT_X | VRM_PGT_PROT_X_EL0,
+				     0x80000001u, VRM_PGT_PROT_ALL };
 
 static struct vrm_pgt pgt;
 
@@ -180,6 +188,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint64_t i;
 
 	tmm_init(&mm);
+	vrm_pgt_set_features((cfgb & 8) ? VRM_PGT_FEAT_XNX : 0);
 	m.stage = cfg.stage;
 	m.kernel = (cfgb & 2) != 0;
 	m.ia_bits = cfg.ia_bits;
@@ -204,7 +213,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		qb = fz_u8(&f);
 		fault = fz_u8(&f);
 		off = fz_u16(&f);
-		prot = good_prot[qb % 8];
+		prot = (qb & 0x80) ? xnx_prot[(qb >> 3) % 4] : good_prot[qb % 8];
 		switch (sel & 3) {
 		case 0: ia = WBASE + (off % WPAGES) * K4; break;
 		case 1: ia = WBASE + (off % (WPAGES / 512)) * M2; break;
@@ -279,5 +288,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		pages[i] = 0;
 	dirty_lo = WPAGES;
 	dirty_hi = 0;
+	vrm_pgt_set_features(0);
 	return 0;
 }

@@ -28,14 +28,27 @@ struct pgt_model {
 	bool kernel;
 };
 
-/* The prot rules of vrm_pgt_prot_valid(), restated. */
+/* The prot rules of vrm_pgt_prot_valid(), restated (the features are the
+ * environment's: vrm_pgt_features()). */
 static inline bool pm_prot_ok(const struct pgt_model *m, uint32_t prot)
 {
+	uint32_t mt = prot & VRM_PGT_PROT_MT_MASK;
+	bool x = (prot & VRM_PGT_PROT_X) != 0, x1 = (prot & VRM_PGT_PROT_X_EL1) != 0,
+	     x0 = (prot & VRM_PGT_PROT_X_EL0) != 0;
+
 	if (prot & ~(uint32_t)VRM_PGT_PROT_ALL)
 		return false;
-	if ((prot & VRM_PGT_PROT_MT_MASK) == VRM_PGT_PROT_MT_MASK)
+	if (mt == VRM_PGT_PROT_MT_MASK)
 		return false;
-	return m->stage == VRM_PGT_STAGE2 || (prot & VRM_PGT_PROT_R);
+	if (x + x1 + x0 > 1)                          /* one execute permission */
+		return false;
+	if ((x || x1 || x0) && mt == VRM_PGT_PROT_DEVICE) /* no executable Device */
+		return false;
+	if ((x1 || x0) && (m->stage != VRM_PGT_STAGE2 || !(vrm_pgt_features() & VRM_PGT_FEAT_XNX)))
+		return false;                         /* one-EL execute: stage 2 + FEAT_XNX */
+	if (m->stage == VRM_PGT_EL2_S1)               /* EL2: readable, W^X */
+		return (prot & VRM_PGT_PROT_R) && !(x && (prot & VRM_PGT_PROT_W));
+	return true;
 }
 
 /* Arguments every operation checks (-EINVAL); pa/prot only when has_pa. */

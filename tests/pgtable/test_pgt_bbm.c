@@ -35,6 +35,7 @@ static void setup_el2(void) { setup_stage(VRM_PGT_EL2_S1, 0); }
 
 static void teardown(void)
 {
+	vrm_pgt_set_features(0);
 	vrm_pgt_trace_ptes(false);
 	vrm_tlb_model_set_walker(NULL, NULL);
 	pgt_retire(&pgt);
@@ -235,6 +236,124 @@ START_TEST(el2_table_flushes_el2_tlb_entries)
 }
 END_TEST
 
+/* EL2 stage 1 is W^X and never maps executable Device memory: refused
+ * (-EINVAL) before anything is written, flushed or synchronised. */
+START_TEST(el2_table_refuses_wx_and_executable_device_and_changes_nothing)
+{
+	const uint32_t rx = VRM_PGT_PROT_R | VRM_PGT_PROT_X;
+	uint64_t h;
+
+	ck_assert_int_eq(vrm_pgt_map(&pgt, 0x4000, 0x4000, K4, RW), 0);
+	ck_assert_int_eq(vrm_pgt_map(&pgt, 0x5000, 0x5000, K4, rx), 0);
+	h = tmm_hash(&m);
+	trace_on();
+	ck_assert_int_eq(vrm_pgt_map(&pgt, 0x6000, 0x6000, K4, VRM_PGT_PROT_RWX), -VRM_EINVAL);
+	ck_assert_int_eq(vrm_pgt_map(&pgt, 0x6000, 0x6000, K4, rx | VRM_PGT_PROT_DEVICE),
+			 -VRM_EINVAL);
+	ck_assert_int_eq(vrm_pgt_remap(&pgt, 0x4000, 0x4000, K4, VRM_PGT_PROT_RWX), -VRM_EINVAL);
+	ck_assert_int_eq(vrm_pgt_set_prot(&pgt, 0x4000, 2 * K4, VRM_PGT_PROT_RWX), -VRM_EINVAL);
+	ck_assert_int_eq(vrm_pgt_set_prot(&pgt, 0x5000, K4, rx | VRM_PGT_PROT_DEVICE), -VRM_EINVAL);
+	vrm_pgt_set_features(VRM_PGT_FEAT_XNX); /* a stage-2 feature: no EL2 meaning */
+	ck_assert_int_eq(vrm_pgt_map(&pgt, 0x6000, 0x6000, K4, VRM_PGT_PROT_R | VRM_PGT_PROT_X_EL1),
+			 -VRM_EINVAL);
+	vrm_pgt_set_features(0);
+	ck_assert_uint_eq(vrm_tlb_trace_len(), 0);
+	ck_assert_uint_eq(tmm_hash(&m), h);
+}
+END_TEST
+
+/* The last events of a call on this table are DSB ISHST then ISB (and no
+ * TLBI anywhere): the mapping may be used by the next instruction. */
+static void assert_ends_with_dsb_isb(void)
+{
+	size_t n = vrm_tlb_trace_len(), i;
+
+	ck_assert_uint_ge(n, 3);
+	ck_assert_uint_eq(ev_at(n - 2).kind, VRM_TLB_EV_DSB_ISHST);
+	ck_assert_uint_eq(ev_at(n - 1).kind, VRM_TLB_EV_ISB);
+	ck_assert_uint_eq(vrm_tlb_trace_count(VRM_TLB_EV_ISB), 1);
+	for (i = 0; i < n - 2; i++)
+		ck_assert_uint_eq(ev_at(i).kind, VRM_TLB_EV_PTE_WRITE);
+}
+
+/* kvm_pgtable_hyp_map: dsb(ishst); isb() after the walk. Without the ISB
+ * the EL2 code right after the call may run under a context that has not
+ * yet synchronised with the new entry. */
+START_TEST(el2_map_ends_with_dsb_ishst_then_isb)
+{
+	trace_on();
+	ck_assert_int_eq(vrm_pgt_map(&pgt, G1, 0x80000000, 3 * K4, RW), 0); /* tables + pages */
+	assert_ends_with_dsb_isb();
+	trace_on();
+	ck_assert_int_eq(vrm_pgt_map(&pgt, 2 * M2, 4 * M2, M2, VRM_PGT_PROT_R | VRM_PGT_PROT_X), 0);
+	assert_ends_with_dsb_isb();
+	/* set_prot that only adds a permission flushes nothing: same end. */
+	ck_assert_int_eq(vrm_pgt_map(&pgt, 0x7000, 0x7000, K4, VRM_PGT_PROT_R), 0);
+	trace_on();
+	ck_assert_int_eq(vrm_pgt_set_prot(&pgt, 0x7000, K4, RW), 0);
+	assert_ends_with_dsb_isb();
+}
+END_TEST
+
+/* The write-once kernel table is the EL2 stage 1 as hyp-example uses it. */
+START_TEST(kernel_map_ends_with_dsb_ishst_then_isb)
+{
+	trace_on();
+	ck_assert_int_eq(vrm_pgt_map(&pgt, 0x40000, 0x40000, 2 * K4, VRM_PGT_PROT_RW |
+				     VRM_PGT_PROT_DEVICE), 0);
+	assert_ends_with_dsb_isb();
+}
+END_TEST
+
+/* Stage 2: no ISB (its walks serve EL1/EL0, entered by ERET) and the
+ * DSB ISHST is the plain barrier, not a TLB-module event. */
+START_TEST(stage2_map_issues_no_isb)
+{
+	trace_on();
+	ck_assert_int_eq(vrm_pgt_map(&pgt, G1, 0x80000000, 3 * K4, VRM_PGT_PROT_RWX), 0);
+	ck_assert_uint_eq(vrm_tlb_trace_count(VRM_TLB_EV_ISB), 0);
+	ck_assert_uint_eq(vrm_tlb_trace_len(), vrm_tlb_trace_count(VRM_TLB_EV_PTE_WRITE));
+}
+END_TEST
+
+/* FEAT_XNX at stage 2: one-EL execute maps, reads back, and the XN[0]
+ * change is permission-only (in place); X -> X_EL0 removes EL1 execution
+ * (a flush), X_EL0 -> X only adds (none). */
+START_TEST(stage2_xnx_execute_split_maps_and_changes_in_place)
+{
+	const uint32_t r = VRM_PGT_PROT_R;
+	uint64_t *ptep;
+	uint32_t prot;
+
+	vrm_pgt_set_features(VRM_PGT_FEAT_XNX);
+	ck_assert_int_eq(vrm_pgt_map(&pgt, 0x8000, 0x8000, K4, r | VRM_PGT_PROT_X), 0);
+	ck_assert_int_eq(vrm_pgt_map(&pgt, 0x9000, 0x9000, K4, r | VRM_PGT_PROT_X_EL1), 0);
+	ck_assert_int_eq(vrm_pgt_lookup(&pgt, 0x9000, NULL, &prot, NULL), 0);
+	ck_assert_uint_eq(prot, r | VRM_PGT_PROT_X_EL1);
+	ck_assert_uint_eq((*entry_of(0x9000) >> 53) & 3, 3); /* UXN */
+	ptep = entry_of(0x8000);
+	trace_on();
+	ck_assert_int_eq(vrm_pgt_set_prot(&pgt, 0x8000, K4, r | VRM_PGT_PROT_X_EL0), 0);
+	ck_assert_uint_eq(ev_at(0).kind, VRM_TLB_EV_PTE_WRITE);   /* in place, no break */
+	ck_assert_uint_eq(ev_at(0).operand, (uint64_t)(uintptr_t)ptep);
+	ck_assert_uint_eq(vrm_tlb_trace_count(VRM_TLB_EV_PTE_WRITE), 1);
+	ck_assert_uint_gt(vrm_tlb_trace_count(VRM_TLB_EV_TLBI_IPAS2E1IS), 0); /* removed EL1 X */
+	ck_assert_uint_eq((*ptep >> 53) & 3, 1);                  /* PXN */
+	ck_assert_int_eq(vrm_pgt_lookup(&pgt, 0x8000, NULL, &prot, NULL), 0);
+	ck_assert_uint_eq(prot, r | VRM_PGT_PROT_X_EL0);
+	trace_on();
+	ck_assert_int_eq(vrm_pgt_set_prot(&pgt, 0x8000, K4, r | VRM_PGT_PROT_X), 0);
+	ck_assert_uint_eq(vrm_tlb_trace_len(), 1);                /* adds only: no flush */
+	ck_assert_uint_eq((*ptep >> 53) & 3, 0);
+	/* Refused without the feature, even over an entry that has it. */
+	vrm_pgt_set_features(0);
+	trace_on();
+	ck_assert_int_eq(vrm_pgt_set_prot(&pgt, 0x8000, K4, r | VRM_PGT_PROT_X_EL0), -VRM_EINVAL);
+	ck_assert_int_eq(vrm_pgt_map(&pgt, 0xa000, 0xa000, K4, r | VRM_PGT_PROT_X_EL1), -VRM_EINVAL);
+	ck_assert_uint_eq(vrm_tlb_trace_len(), 0);
+}
+END_TEST
+
 struct visits { unsigned pre, leaf, post, order_bad; int last_level; };
 
 static int count_visit(struct vrm_pgt_visit_ctx *ctx, enum vrm_pgt_visit which)
@@ -314,10 +433,15 @@ int main(void)
 	tcase_add_test(s2, set_prot_skips_holes_and_splits_partly_covered_blocks);
 	tcase_add_test(s2, walker_visits_pre_leaf_post_with_old_entry_snapshots);
 	tcase_add_test(s2, hw_walk_agrees_with_lookup);
+	tcase_add_test(s2, stage2_map_issues_no_isb);
+	tcase_add_test(s2, stage2_xnx_execute_split_maps_and_changes_in_place);
 	tcase_add_checked_fixture(k, setup_kernel, teardown);
 	tcase_add_test(k, kernel_table_refuses_every_change_of_a_valid_entry);
+	tcase_add_test(k, kernel_map_ends_with_dsb_ishst_then_isb);
 	tcase_add_checked_fixture(e, setup_el2, teardown);
 	tcase_add_test(e, el2_table_flushes_el2_tlb_entries);
+	tcase_add_test(e, el2_table_refuses_wx_and_executable_device_and_changes_nothing);
+	tcase_add_test(e, el2_map_ends_with_dsb_ishst_then_isb);
 	suite_add_tcase(s, s2);
 	suite_add_tcase(s, e);
 	suite_add_tcase(s, k);

@@ -29,6 +29,10 @@ START_TEST(stage2_leaf_fields_follow_the_arm_arm)
 		vrm_pa_t pa = UINT64_C(0x8000000000) + vrm_pgt_level_size(level) * 3;
 		uint64_t d = vrm_pgt_desc_leaf(VRM_PGT_STAGE2, pa, level, prot);
 
+		if ((prot & VRM_PGT_PROT_X) && mts[m] == VRM_PGT_PROT_DEVICE) {
+			ck_assert_uint_eq(d, 0); /* executable Device: refused */
+			continue;
+		}
 		ck_assert_uint_eq(FIELD(d, 1, 0), level == 3 ? 3 : 1);
 		ck_assert_uint_eq(FIELD(d, 5, 2), memattr[m]);          /* MemAttr */
 		ck_assert_uint_eq(!!(d & BIT(6)), !!(prot & VRM_PGT_PROT_R)); /* S2AP[0] read */
@@ -51,6 +55,11 @@ START_TEST(el2_stage1_leaf_fields_follow_the_arm_arm)
 		uint32_t prot = perm | mts[m];
 		uint64_t d = vrm_pgt_desc_leaf(VRM_PGT_EL2_S1, 0x40000000, 3, prot);
 
+		if ((prot & VRM_PGT_PROT_X) &&
+		    (mts[m] == VRM_PGT_PROT_DEVICE || (prot & VRM_PGT_PROT_W))) {
+			ck_assert_uint_eq(d, 0); /* executable Device, W+X: refused */
+			continue;
+		}
 		ck_assert_uint_eq(FIELD(d, 1, 0), 3);
 		ck_assert_uint_eq(FIELD(d, 4, 2), idx[m]);              /* AttrIndx */
 		ck_assert_uint_eq(FIELD(d, 7, 6), (prot & VRM_PGT_PROT_W) ? 1 : 3); /* AP, AP[1] RES1 */
@@ -66,16 +75,91 @@ START_TEST(el2_stage1_leaf_fields_follow_the_arm_arm)
 }
 END_TEST
 
+/*
+ * Stage-2 XN[1:0], bits [54:53], with FEAT_XNX (Arm ARM D8.4 "Stage 2
+ * instruction execution permissions"): 0b00 EL1 and EL0 may execute, 0b01
+ * EL0 only (PXN), 0b10 neither, 0b11 EL1 only (UXN). Without FEAT_XNX bit
+ * 53 is RES0: never written, and ignored when read (only XN[1] counts).
+ */
+START_TEST(stage2_xn_split_follows_the_arm_arm_with_feat_xnx)
+{
+	const uint32_t x[] = { VRM_PGT_PROT_X, VRM_PGT_PROT_X_EL0, 0, VRM_PGT_PROT_X_EL1 };
+	const uint32_t no_xnx[] = { VRM_PGT_PROT_X, VRM_PGT_PROT_X, 0, 0 };
+	unsigned xn, m;
+
+	vrm_pgt_set_features(VRM_PGT_FEAT_XNX);
+	ck_assert_uint_eq(vrm_pgt_features(), VRM_PGT_FEAT_XNX);
+	for (m = 0; m < 3; m++)
+	for (xn = 0; xn < 4; xn++) {
+		uint32_t prot = VRM_PGT_PROT_RW | x[xn] | mts[m];
+		uint64_t d = vrm_pgt_desc_leaf(VRM_PGT_STAGE2, 0x40000000, 3, prot);
+
+		if (x[xn] && mts[m] == VRM_PGT_PROT_DEVICE) {
+			ck_assert_uint_eq(d, 0);
+			continue;
+		}
+		ck_assert_uint_eq(FIELD(d, 54, 53), xn);
+		ck_assert_uint_eq(vrm_pgt_desc_prot(VRM_PGT_STAGE2, d), prot);
+		vrm_pgt_set_features(0);
+		ck_assert_uint_eq(vrm_pgt_desc_prot(VRM_PGT_STAGE2, d),
+				  VRM_PGT_PROT_RW | no_xnx[xn] | mts[m]);
+		vrm_pgt_set_features(VRM_PGT_FEAT_XNX);
+	}
+	/* Not at the EL2 stage 1 (one privilege level), nor two at once. */
+	ck_assert(!vrm_pgt_prot_valid(VRM_PGT_EL2_S1, VRM_PGT_PROT_R | VRM_PGT_PROT_X_EL1));
+	ck_assert(!vrm_pgt_prot_valid(VRM_PGT_EL2_S1, VRM_PGT_PROT_R | VRM_PGT_PROT_X_EL0));
+	ck_assert(!vrm_pgt_prot_valid(VRM_PGT_STAGE2, VRM_PGT_PROT_X | VRM_PGT_PROT_X_EL0));
+	ck_assert(!vrm_pgt_prot_valid(VRM_PGT_STAGE2, VRM_PGT_PROT_X | VRM_PGT_PROT_X_EL1));
+	ck_assert(!vrm_pgt_prot_valid(VRM_PGT_STAGE2, VRM_PGT_PROT_X_EL1 | VRM_PGT_PROT_X_EL0));
+	/* Without the feature: refused, and the leaf encoder writes nothing. */
+	vrm_pgt_set_features(0);
+	ck_assert(!vrm_pgt_prot_valid(VRM_PGT_STAGE2, VRM_PGT_PROT_R | VRM_PGT_PROT_X_EL1));
+	ck_assert(!vrm_pgt_prot_valid(VRM_PGT_STAGE2, VRM_PGT_PROT_R | VRM_PGT_PROT_X_EL0));
+	ck_assert_uint_eq(vrm_pgt_desc_leaf(VRM_PGT_STAGE2, 0, 3, VRM_PGT_PROT_X_EL0), 0);
+	/* Unknown feature bits are dropped. */
+	vrm_pgt_set_features(~0u);
+	ck_assert_uint_eq(vrm_pgt_features(), VRM_PGT_FEAT_XNX);
+	vrm_pgt_set_features(0);
+}
+END_TEST
+
+/* W^X at EL2, no executable Device anywhere; stage 2 keeps W+X. */
+START_TEST(prot_valid_refuses_wx_at_el2_and_executable_device)
+{
+	const uint32_t D = VRM_PGT_PROT_DEVICE, NC = VRM_PGT_PROT_NC;
+
+	ck_assert(!vrm_pgt_prot_valid(VRM_PGT_EL2_S1, VRM_PGT_PROT_RWX));
+	ck_assert(!vrm_pgt_prot_valid(VRM_PGT_EL2_S1, VRM_PGT_PROT_RWX | NC));
+	ck_assert(!vrm_pgt_prot_valid(VRM_PGT_EL2_S1, VRM_PGT_PROT_R | VRM_PGT_PROT_X | D));
+	ck_assert(!vrm_pgt_prot_valid(VRM_PGT_STAGE2, VRM_PGT_PROT_X | D));
+	ck_assert(!vrm_pgt_prot_valid(VRM_PGT_STAGE2, VRM_PGT_PROT_RWX | D));
+	ck_assert(vrm_pgt_prot_valid(VRM_PGT_EL2_S1, VRM_PGT_PROT_R | VRM_PGT_PROT_X));
+	ck_assert(vrm_pgt_prot_valid(VRM_PGT_EL2_S1, VRM_PGT_PROT_R | VRM_PGT_PROT_X | NC));
+	ck_assert(vrm_pgt_prot_valid(VRM_PGT_EL2_S1, VRM_PGT_PROT_RW));
+	ck_assert(vrm_pgt_prot_valid(VRM_PGT_EL2_S1, VRM_PGT_PROT_RW | D));
+	ck_assert(vrm_pgt_prot_valid(VRM_PGT_STAGE2, VRM_PGT_PROT_RWX));
+	ck_assert(vrm_pgt_prot_valid(VRM_PGT_STAGE2, VRM_PGT_PROT_RWX | NC));
+	ck_assert(vrm_pgt_prot_valid(VRM_PGT_STAGE2, VRM_PGT_PROT_RW | D));
+	vrm_pgt_set_features(VRM_PGT_FEAT_XNX);
+	ck_assert(!vrm_pgt_prot_valid(VRM_PGT_STAGE2, VRM_PGT_PROT_X_EL1 | D));
+	ck_assert(!vrm_pgt_prot_valid(VRM_PGT_STAGE2, VRM_PGT_PROT_X_EL0 | D));
+	ck_assert(vrm_pgt_prot_valid(VRM_PGT_STAGE2, VRM_PGT_PROT_RW | VRM_PGT_PROT_X_EL1));
+	vrm_pgt_set_features(0);
+}
+END_TEST
+
 START_TEST(every_valid_prot_round_trips_at_every_leaf_level)
 {
-	int stage, level;
+	int stage, level, xnx;
 	uint32_t prot;
 	unsigned n = 0;
 
+	for (xnx = 0; xnx <= 1; xnx++)
 	for (stage = 0; stage <= 1; stage++)
 	for (level = 1; level <= 3; level++)
-	for (prot = 0; prot <= 0x3f; prot++) {
+	for (prot = 0; prot <= 0xff; prot++) {
 		vrm_pa_t pa = vrm_pgt_level_size(level) * 5;
+		vrm_pgt_set_features(xnx ? VRM_PGT_FEAT_XNX : 0);
 		uint64_t d = vrm_pgt_desc_leaf((enum vrm_pgt_stage)stage, pa, level, prot);
 
 		if (!vrm_pgt_prot_valid((enum vrm_pgt_stage)stage, prot)) {
@@ -88,13 +172,19 @@ START_TEST(every_valid_prot_round_trips_at_every_leaf_level)
 		ck_assert_uint_eq(vrm_pgt_desc_oa(d, level), pa);
 		ck_assert_uint_eq(vrm_pgt_desc_prot((enum vrm_pgt_stage)stage, d), prot);
 	}
-	ck_assert_uint_eq(n, 3 * (24 + 12)); /* stage 2: 8 perms x 3 types; EL2: 4 x 3 */
+	/* Per level. Without FEAT_XNX: stage 2, 8 R/W/X mixes x 3 types less
+	 * the 4 executable Device ones (20); EL2, R with W or X but not both
+	 * (RW, R, RX) x 3 types less RX Device (8). With FEAT_XNX stage 2 has
+	 * 4 execute choices: 4 x 4 for Normal and NC, 4 for Device (36). */
+	ck_assert_uint_eq(n, 3 * (20 + 8) + 3 * (36 + 8));
+	vrm_pgt_set_features(0);
 }
 END_TEST
 
 START_TEST(prot_with_unknown_bits_or_bad_type_is_invalid)
 {
-	ck_assert(!vrm_pgt_prot_valid(VRM_PGT_STAGE2, 1u << 5));
+	ck_assert(!vrm_pgt_prot_valid(VRM_PGT_STAGE2, 1u << 7));
+	ck_assert(!vrm_pgt_prot_valid(VRM_PGT_STAGE2, VRM_PGT_PROT_X_EL1)); /* no FEAT_XNX */
 	ck_assert(!vrm_pgt_prot_valid(VRM_PGT_STAGE2, 1u << 31));
 	ck_assert(!vrm_pgt_prot_valid(VRM_PGT_STAGE2, VRM_PGT_PROT_MT_MASK));
 	ck_assert(!vrm_pgt_prot_valid(VRM_PGT_EL2_S1, VRM_PGT_PROT_W)); /* no R */
@@ -193,6 +283,8 @@ int main(void)
 
 	tcase_add_test(tc, stage2_leaf_fields_follow_the_arm_arm);
 	tcase_add_test(tc, el2_stage1_leaf_fields_follow_the_arm_arm);
+	tcase_add_test(tc, stage2_xn_split_follows_the_arm_arm_with_feat_xnx);
+	tcase_add_test(tc, prot_valid_refuses_wx_at_el2_and_executable_device);
 	tcase_add_test(tc, every_valid_prot_round_trips_at_every_leaf_level);
 	tcase_add_test(tc, prot_with_unknown_bits_or_bad_type_is_invalid);
 	tcase_add_test(tc, leaf_encoder_refuses_misaligned_pa_and_leafless_levels);

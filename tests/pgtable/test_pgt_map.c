@@ -127,6 +127,16 @@ START_TEST(bad_input_is_einval_and_writes_nothing)
 	ck_assert_int_eq(vrm_pgt_map(&pgt, 0x1000, (UINT64_C(1) << 48) - K4, 2 * K4, RW), -VRM_EINVAL);
 	ck_assert_int_eq(vrm_pgt_map(&pgt, 0x1000, 0x1000, K4, 1u << 7), -VRM_EINVAL);
 	ck_assert_int_eq(vrm_pgt_map(&pgt, 0x1000, 0x1000, K4, VRM_PGT_PROT_MT_MASK), -VRM_EINVAL);
+	/* executable Device; one-EL execute without FEAT_XNX */
+	ck_assert_int_eq(vrm_pgt_map(&pgt, 0x1000, 0x1000, K4, VRM_PGT_PROT_R | VRM_PGT_PROT_X |
+				     VRM_PGT_PROT_DEVICE), -VRM_EINVAL);
+	ck_assert_int_eq(vrm_pgt_map(&pgt, 0x1000, 0x1000, K4, VRM_PGT_PROT_R | VRM_PGT_PROT_X_EL0),
+			 -VRM_EINVAL);
+	ck_assert_int_eq(vrm_pgt_remap(&pgt, 0x10000, 0x1000, K4, VRM_PGT_PROT_X | VRM_PGT_PROT_DEVICE),
+			 -VRM_EINVAL);
+	ck_assert_int_eq(vrm_pgt_set_prot(&pgt, 0x10000, K4, RW | VRM_PGT_PROT_X | VRM_PGT_PROT_DEVICE),
+			 -VRM_EINVAL);
+	ck_assert_int_eq(vrm_pgt_set_prot(&pgt, 0x10000, K4, RW | VRM_PGT_PROT_X_EL1), -VRM_EINVAL);
 	ck_assert_int_eq(vrm_pgt_remap(&pgt, 0x10800, 0x1000, K4, RW), -VRM_EINVAL);
 	ck_assert_int_eq(vrm_pgt_set_prot(&pgt, 0x10000, K4, 1u << 9), -VRM_EINVAL);
 	ck_assert_int_eq(vrm_pgt_set_prot(&pgt, 0x10000, 0, RW), -VRM_EINVAL);
@@ -223,7 +233,7 @@ END_TEST
 
 START_TEST(lookup_returns_pa_prot_and_level_of_the_leaf)
 {
-	uint32_t prot = VRM_PGT_PROT_R | VRM_PGT_PROT_X | VRM_PGT_PROT_DEVICE;
+	uint32_t prot = VRM_PGT_PROT_R | VRM_PGT_PROT_X | VRM_PGT_PROT_NC; /* X|DEVICE: refused */
 
 	ck_assert_int_eq(vrm_pgt_map(&pgt, G1, 2 * G1, G1, prot), 0);
 	expect(G1 + 0x12345, 2 * G1 + 0x12345, prot, 1);

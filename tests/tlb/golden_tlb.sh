@@ -69,9 +69,25 @@ inorder vrm_tlb_flush_el2_range "tlbi rvae2is"
 inorder vrm_tlb_flush_el2_range "tlbi vae2is"
 inorder vrm_tlb_flush_el2_range "tlbi alle2is"
 inorder vrm_tlb_flush_all_el1 "dsb ishst" "tlbi alle1is" "dsb ish" "isb"
+# After an EL2 stage-1 map (no TLBI): the writes complete, then this PE
+# resynchronises, so its next instruction may use the new mapping.
+inorder vrm_tlb_sync_el2_map "dsb ishst" "isb"
+never vrm_tlb_sync_el2_map "tlbi"
+# ... and the operation frame calls it (its stage-2 path keeps a bare
+# dsb ishst).
+calls() { # calls FUNCTION CALLEE: FUNCTION's body has a bl to CALLEE
+	if fn "$1" | grep -qE "^bl .*<$2>"; then
+		echo "ok: $1 calls $2"
+	else
+		echo "BAD: $1 does not call $2"; fail=1
+	fi
+}
+calls pgt_op_run vrm_tlb_sync_el2_map
+inorder pgt_op_run "dsb ishst"
 # SMP paths use only broadcast forms (no local TLBI, no DSB NSH).
 for f in vrm_tlb_flush_s2_ipa vrm_tlb_flush_s2_range vrm_tlb_flush_vmid \
-	vrm_tlb_flush_el2_va vrm_tlb_flush_el2_range vrm_tlb_flush_all_el1; do
+	vrm_tlb_flush_el2_va vrm_tlb_flush_el2_range vrm_tlb_flush_all_el1 \
+	vrm_tlb_sync_el2_map; do
 	never "$f" "dsb nsh"
 	fn "$f" | grep '^tlbi' | grep -vqE '^tlbi [a-z0-9]+is([ ,]|$)' &&
 		{ echo "BAD: $f has a non-broadcast TLBI"; fail=1; } || echo "ok: $f broadcast only"

@@ -312,6 +312,19 @@ START_TEST(all_el1_flush_sequence)
 }
 END_TEST
 
+/* After invalid -> valid writes on the EL2 stage 1: dsb ishst; isb, no TLBI
+ * (vrm_pgt_map ends with it; kvm_pgtable_hyp_map's dsb(ishst); isb()). */
+START_TEST(el2_map_sync_is_dsb_ishst_then_isb)
+{
+	static struct expect e;
+
+	vrm_tlb_sync_el2_map();
+	expect_ev(&e, VRM_TLB_EV_DSB_ISHST, 0);
+	expect_ev(&e, VRM_TLB_EV_ISB, 0);
+	expect_trace(&e, 0);
+}
+END_TEST
+
 START_TEST(bad_input_is_einval_and_issues_nothing)
 {
 	const uint64_t top = UINT64_C(1) << VRM_TLB_ADDR_BITS;
@@ -396,6 +409,7 @@ static Suite *golden_suite(void)
 	tcase_add_test(tc, el2_range_per_page_then_all_el2);
 	tcase_add_test(tc, el2_range_uses_rvae2is_with_feat_tlbirange);
 	tcase_add_test(tc, all_el1_flush_sequence);
+	tcase_add_test(tc, el2_map_sync_is_dsb_ishst_then_isb);
 	tcase_add_test(tc, bad_input_is_einval_and_issues_nothing);
 	tcase_add_test(tc, notes_from_other_modules_interleave_with_tlb_events);
 	suite_add_tcase(s, tc);
