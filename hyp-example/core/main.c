@@ -5,6 +5,7 @@
  * the host kernel at EL1 under the host's stage-2.
  */
 #include <vrm/arch/aarch64/sysreg.h>
+#include <vrm/tlb.h>
 
 #include "gic.h"
 #include "hyp_abi.h"
@@ -32,6 +33,32 @@ static void report(const struct vrm_check_report *r)
 {
 	hyp_printf("vrm-check: %s violated (%s) at 0x%lx on cpu %u\n",
 		   vrm_check_cond_name(r->cond), r->rule, (unsigned long)r->addr, r->cpu);
+}
+
+/*
+ * The CPU features libvrm may use, from the ID registers (all CPUs of virt
+ * are alike; set once, before any other CPU runs, as tlb.h / pgtable.h
+ * ask): range TLBIs (ID_AA64ISAR0_EL1.TLB >= 0b0010, FEAT_TLBIRANGE), the
+ * TLBI level hint (ID_AA64MMFR2_EL1.TTL, FEAT_TTL) and the stage-2 XN[0]
+ * split (ID_AA64MMFR1_EL1.XNX, FEAT_XNX). Without them libvrm's defaults
+ * are the Armv8.0 forms, correct everywhere.
+ */
+static void report_features(void)
+{
+	uint64_t isar0 = vrm_arch_read_id_aa64isar0();
+	uint32_t tlb = 0, pgt = 0;
+
+	if (((isar0 >> 56) & 0xf) >= 2)
+		tlb |= VRM_TLB_FEAT_RANGE;
+	if ((read_id_aa64mmfr2_el1() >> 48) & 0xf)
+		tlb |= VRM_TLB_FEAT_TTL;
+	if ((read_id_aa64mmfr1_el1() >> 28) & 0xf)
+		pgt |= VRM_PGT_FEAT_XNX;
+	vrm_tlb_set_features(tlb);
+	vrm_pgt_set_features(pgt);
+	hyp_printf("hyp: CPU features for libvrm: TLBI range %s, TTL hint %s, stage-2 XNX %s\n",
+		   tlb & VRM_TLB_FEAT_RANGE ? "yes" : "no", tlb & VRM_TLB_FEAT_TTL ? "yes" : "no",
+		   pgt & VRM_PGT_FEAT_XNX ? "yes" : "no");
 }
 
 static void cpu_init(uint32_t idx)
@@ -101,6 +128,7 @@ void hyp_main(uint64_t dtb)
 		   (unsigned long)((vrm_arch_read_id_aa64isar0() >> VRM_ID_AA64ISAR0_ATOMIC_SHIFT) & 0xf));
 	if (lock_path < 0)
 		hyp_exit_failure(3);
+	report_features();
 	ret = platform_init(dtb ? dtb : PLATFORM_DTB_ELF);
 	if (ret)
 		hyp_exit_failure(3);
