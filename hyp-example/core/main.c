@@ -145,6 +145,10 @@ void hyp_main(uint64_t dtb)
 		hyp_exit_failure(3);
 	}
 	mem_cpu_init();
+	if (vmid_init()) {
+		hyp_printf("hyp: VMID allocator setup failed\n");
+		hyp_exit_failure(3);
+	}
 	__atomic_store_n(&hyp_cpus_online, 1, __ATOMIC_RELEASE);
 	hyp_printf("cpu 0: up at EL2, MMU on (write-once EL2 table), pool owns %lu pages\n",
 		   (unsigned long)mem_ram.pages);

@@ -82,7 +82,10 @@ struct hyp_ctx *vcpu_run(struct hyp_cpu *c, uint64_t handle, uint64_t idx, uint6
 		 * would now share (same VMID), as KVM's last_vcpu_ran. */
 		flush_local = vm->last_vcpu[c->id] >= 0 && vm->last_vcpu[c->id] != (int32_t)idx;
 		vm->last_vcpu[c->id] = (int32_t)idx;
-		vmid = vm->vmid;
+		/* Under vm->lock, as every operation on the VM's table: none
+		 * flushes by the old VMID once a new one is handed out. */
+		vmid = vmid_load(vm, c->id);
+		v->ctx.vttbr = vm->pgt.root_pa | ((uint64_t)vmid << 48);
 	}
 	vrm_ticket_unlock(&vm->lock);
 	if (err) {
@@ -118,6 +121,7 @@ struct hyp_ctx *vcpu_exit(struct hyp_cpu *c, uint64_t reason, uint64_t detail)
 	switch_fpsimd(&v->ctx, &c->host);
 	vgic_switch(c, &v->ctx, &c->host);
 	load_stage2(&c->host);
+	vmid_put(c->id); /* the VM's VMID is no longer in use on this CPU */
 
 	vrm_ticket_lock(&vm->lock);
 	HYP_ASSERT_HELD(&vm->lock);

@@ -47,16 +47,13 @@ int64_t vm_create(void)
 		return -VRM_ENOMEM;
 
 	HYP_ASSERT_HELD(&vm->lock);
-	ret = vmid_alloc(&vmid);
-	if (!ret) {
-		ret = mem_vm_init(&vm->pgt, vmid, vm->slot);
-		if (ret)
-			vmid_free(vmid);
-	}
+	/* A failed init leaves the VMID taken until the next rollover, as a
+	 * destroyed VM's: nothing to give back. */
+	vmid = vmid_first(vm, this_cpu()->id);
+	ret = mem_vm_init(&vm->pgt, vmid, vm->slot);
 	if (ret) {
 		vm->state = VM_FREE;
 	} else {
-		vm->vmid = vmid;
 		vm->nr_vcpus = 0;
 		vm->donated = 0;
 		for (uint32_t i = 0; i < HYP_MAX_CPUS; i++)
@@ -98,7 +95,8 @@ int64_t vm_create_vcpu(uint64_t handle, uint64_t entry, uint64_t arg)
 		v->ctx.sys[SYS_sctlr_el1] = SCTLR_EL1_RES1; /* MMU off until guest/mmu.S */
 		v->ctx.hcr = HCR_VCPU;
 		vgic_vcpu_init(&v->ctx.vgic);
-		v->ctx.vttbr = vm->pgt.root_pa | ((uint64_t)vm->vmid << 48);
+		/* VMID bits [63:48] set at each run (vcpu.c: vmid_load) */
+		v->ctx.vttbr = vm->pgt.root_pa;
 		v->ctx.vmpidr = (UINT64_C(1) << 31) | v->idx;
 		v->created = true;
 		vrm_ticket_unlock(&v->lock);
@@ -183,7 +181,7 @@ int64_t vm_destroy(uint64_t handle, uint64_t *scrubbed)
 		if (ret) {
 			vm->state = VM_STOPPED;
 		} else {
-			vmid_free(vm->vmid);
+			/* No VMID to free (vmid.c): reused after a rollover. */
 			for (uint32_t i = 0; i < HYP_MAX_VCPUS; i++) {
 				vrm_ticket_lock(&vm->vcpus[i].lock);
 				vm->vcpus[i].created = false;

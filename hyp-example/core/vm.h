@@ -3,6 +3,8 @@
 #ifndef HYP_VM_H
 #define HYP_VM_H
 
+#include <vrm/vmid.h>
+
 #include "mem.h"
 
 enum vm_state { VM_FREE = 0, VM_CREATING, VM_LIVE, VM_STOPPED, VM_DYING };
@@ -30,7 +32,7 @@ struct hyp_vm {
 	vrm_ticket_t lock;
 	enum vm_state state;
 	uint32_t slot;
-	uint16_t vmid;
+	struct vrm_vmid vmid;           /* vrm/vmid.h word; pgt.vmid is its VMID */
 	uint32_t nr_vcpus;
 	uint64_t donated;               /* pages donated so far */
 	int32_t last_vcpu[HYP_MAX_CPUS]; /* vCPU last run on each CPU, -1 none */
@@ -39,8 +41,10 @@ struct hyp_vm {
 };
 
 /* vmid.c */
-int vmid_alloc(uint16_t *vmid);
-void vmid_free(uint16_t vmid);
+int vmid_init(void);
+uint16_t vmid_first(struct hyp_vm *vm, uint32_t cpu);
+uint16_t vmid_load(struct hyp_vm *vm, uint32_t cpu);
+void vmid_put(uint32_t cpu);
 
 /* vm.c: each returns >= 0 or -VRM_E*; handles are slot + 1. */
 int64_t vm_create(void);

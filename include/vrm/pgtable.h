@@ -104,7 +104,7 @@ struct vrm_pgt {
 	uint8_t start_level;
 	uint8_t ia_bits;
 	uint8_t flags;
-	uint16_t vmid;
+	uint16_t vmid;       /* see vrm_pgt_set_vmid() */
 	uint32_t principal;  /* see vrm_pgt_set_principal(); 0 after init */
 	uint64_t *root;      /* root table (va); fixed for the table's life */
 	vrm_pa_t root_pa;    /* for VTTBR_EL2 / TTBR0_EL2 */
@@ -221,6 +221,19 @@ int vrm_pgt_init(struct vrm_pgt *pgt, const struct vrm_pgt_config *cfg,
  * Other builds store it and nothing reads it.
  */
 void vrm_pgt_set_principal(struct vrm_pgt *pgt, uint32_t principal);
+
+/*
+ * Stage 2: the VMID later TLB flushes of this table name, when the VM got
+ * a new one (vrm/vmid.h: a VM stale after a VMID rollover is handed a VMID
+ * of the new generation at its next vCPU load). Takes pgt->lock, so no
+ * operation of the table flushes half with one VMID and half with the
+ * other. The caller guarantees that no TLB holds entries of this table
+ * under the old VMID (the rollover's flush dropped them and the VM has not
+ * run with it since), as vrm_vmid_get does for the VMIDs it changes.
+ * -VRM_EINVAL (nothing changed): an EL2 table, or vmid above
+ * VRM_TLB_VMID_MAX.
+ */
+int vrm_pgt_set_vmid(struct vrm_pgt *pgt, uint16_t vmid);
 
 /*
  * Hand every table page (root included) back to mm->free_page. Leaves'

@@ -13,5 +13,6 @@
 #include <vrm/tlb.h>
 #include <vrm/pgtable.h>
 #include <vrm/pool.h>
+#include <vrm/vmid.h>
 
 #endif /* VRM_VRM_H */

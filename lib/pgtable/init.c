@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Life cycle of a table: configuration checks, root page, teardown. */
+#include <vrm/tlb.h>
+
 #include "pgt_internal.h"
 
 int vrm_pgt_init(struct vrm_pgt *pgt, const struct vrm_pgt_config *cfg,
@@ -100,4 +102,16 @@ uint64_t vrm_pgt_vtcr(const struct vrm_pgt *pgt)
 void vrm_pgt_set_principal(struct vrm_pgt *pgt, uint32_t principal)
 {
 	pgt->principal = principal;
+}
+
+int vrm_pgt_set_vmid(struct vrm_pgt *pgt, uint16_t vmid)
+{
+	if (pgt->stage != VRM_PGT_STAGE2 || ((uint32_t)vmid >> VRM_TLB_VMID_BITS) != 0)
+		return -VRM_EINVAL;
+	/* Under the lock: every operation reads pgt->vmid inside it (its
+	 * TLBIs, the checker's view of the regime), one value per operation. */
+	vrm_ticket_lock(&pgt->lock);
+	pgt->vmid = vmid;
+	vrm_ticket_unlock(&pgt->lock);
+	return 0;
 }

@@ -22,6 +22,14 @@ static struct vrm_pgt s2, kpgt;
 static struct vrm_pgt scratch_pgt;
 static struct vrm_pool scratch_pool;
 static struct vrm_pool_page scratch_meta[NP];
+static struct vrm_vmid_alloc scratch_vmids;
+static uint64_t scratch_vmid_map[VRM_VMID_MAP_WORDS(16)];
+static struct vrm_vmid_cpu scratch_vmid_cpus[VRM_MAX_CPUS + 1];
+/* a 4-bit allocator on 4 CPUs: one VM loaded on CPU 0 */
+static struct vrm_vmid_alloc vmids;
+static uint64_t vmid_map[1];
+static struct vrm_vmid_cpu vmid_cpus[4];
+static struct vrm_vmid vmid_vm;
 #if VRM_CHECKED
 static uint64_t guarded, guard_lock;
 static uint64_t check_mem[512];
@@ -53,6 +61,12 @@ static void fixture_setup(void)
 	memset(&scratch_pgt, 0xa5, sizeof(scratch_pgt));
 	memset(&scratch_pool, 0xa5, sizeof(scratch_pool));
 	memset(scratch_meta, 0x5a, sizeof(scratch_meta));
+	memset(&scratch_vmids, 0xa5, sizeof(scratch_vmids));
+	memset(scratch_vmid_map, 0x5a, sizeof(scratch_vmid_map));
+	memset(scratch_vmid_cpus, 0x3c, sizeof(scratch_vmid_cpus));
+	ck_assert_int_eq(vrm_vmid_init(&vmids, 4, vmid_map, 1, vmid_cpus, 4), 0);
+	vmid_vm.id = 0;
+	ck_assert_int_eq(vrm_vmid_get(&vmids, &vmid_vm, 0, NULL), 1);
 	vrm_check_reset();
 #if VRM_CHECKED
 	ck_assert_int_eq(vrm_check_guard(&guarded, sizeof(guarded), &guard_lock), 0);
@@ -169,6 +183,21 @@ static int call(const struct row *r)
 		ret = vrm_tlb_model_lookup((uint32_t)r->a, (uint32_t)r->b, r->c, &pa);
 		break;
 	case F_TICKET_SELECT: ret = vrm_ticket_select_atomics(r->a); break;
+	case F_PGT_SET_VMID: ret = vrm_pgt_set_vmid(pgt, (uint16_t)r->a); break;
+	case F_VMID_INIT:
+		ret = vrm_vmid_init((r->x & X_NULL) ? NULL : &scratch_vmids, (uint32_t)r->a,
+				    (r->x & X_NULL2) ? NULL : scratch_vmid_map, r->c, scratch_vmid_cpus,
+				    (uint32_t)r->b);
+		break;
+	case F_VMID_GET: {
+		struct vrm_vmid w = { r->d };
+
+		ret = vrm_vmid_get(&vmids, r->d ? &w : &vmid_vm, (uint32_t)r->a, NULL);
+		if (r->d && w.id != r->d)
+			ret = 1; /* the refused word changed */
+		break;
+	}
+	case F_VMID_PUT: ret = vrm_vmid_put(&vmids, (uint32_t)r->a); break;
 	default: ret = 1; break;
 	}
 	tm.fail_at = 0;
@@ -178,7 +207,7 @@ static int call(const struct row *r)
 
 struct snapshot {
 	struct tsnap pool;
-	uint64_t tables, scratch;
+	uint64_t tables, scratch, vmids;
 	size_t nlive, trace;
 	uint64_t checks;
 };
@@ -201,6 +230,15 @@ static void snapshot(struct snapshot *s)
 	s->scratch = bytes_hash(bytes_hash(bytes_hash(0, &scratch_pgt, sizeof(scratch_pgt)),
 					   &scratch_pool, sizeof(scratch_pool)),
 				scratch_meta, sizeof(scratch_meta));
+	s->scratch = bytes_hash(bytes_hash(bytes_hash(s->scratch, &scratch_vmids, sizeof(scratch_vmids)),
+					   scratch_vmid_map, sizeof(scratch_vmid_map)),
+				scratch_vmid_cpus, sizeof(scratch_vmid_cpus));
+	/* the live allocator, but for its lock's ticket counters */
+	s->vmids = bytes_hash(bytes_hash(bytes_hash(0, vmid_map, sizeof(vmid_map)), vmid_cpus,
+					 sizeof(vmid_cpus)),
+			      &vmid_vm, sizeof(vmid_vm)) ^
+		   vmids.generation ^ ((uint64_t)vmids.next << 32) ^ (vmids.rollovers << 48) ^ s2.vmid ^
+		   ((uint64_t)kpgt.vmid << 16);
 	s->trace = vrm_tlb_trace_len();
 	s->checks = vrm_check_total();
 }
@@ -209,7 +247,8 @@ static bool snapshot_same(const struct snapshot *a, const struct snapshot *b)
 {
 	(void)a;
 	return tsnap_same(&t, &a->pool) && a->tables == b->tables && a->nlive == b->nlive &&
-	       a->scratch == b->scratch && a->trace == b->trace && a->checks == b->checks;
+	       a->scratch == b->scratch && a->trace == b->trace && a->checks == b->checks &&
+	       a->vmids == b->vmids;
 }
 
 static const char *snapshot_diff(const struct snapshot *a, const struct snapshot *b)
@@ -222,6 +261,8 @@ static const char *snapshot_diff(const struct snapshot *a, const struct snapshot
 		return "the object it was asked to initialise";
 	if (a->trace != b->trace)
 		return "the TLB trace (issued TLBI or barrier)";
+	if (a->vmids != b->vmids)
+		return "the VMID allocator, its VM's word, or the table's VMID";
 	return "the checker's counters";
 }
 

@@ -22,6 +22,7 @@
 #include <vrm/ticket.h>
 #include <vrm/tlb.h>
 #include <vrm/tlb_model.h>
+#include <vrm/vmid.h>
 
 #include "../pgtable/pgt_test_mm.h"
 #include "../pool/pool_test_util.h"
@@ -41,7 +42,7 @@ enum fn {
 	F_PGT_INIT, F_MAP, F_REMAP, F_SET_PROT, F_UNMAP, F_LOOKUP, F_WALK, F_HW_WALK,
 	F_POOL_INIT, F_BOOT_ASSIGN, F_DONATE, F_SHARE, F_UNSHARE, F_RECLAIM, F_HYP_ALLOC,
 	F_HYP_FREE, F_OWNER, F_FOR_EACH, F_CHECK_INIT, F_CHECK_GUARD, F_MODEL_TRANSLATE,
-	F_MODEL_LOOKUP, F_TICKET_SELECT,
+	F_MODEL_LOOKUP, F_TICKET_SELECT, F_PGT_SET_VMID, F_VMID_INIT, F_VMID_GET, F_VMID_PUT,
 };
 
 /* Variants (row.x). */
@@ -148,6 +149,23 @@ static const struct row rows[] = {
 	{ "pgt_walk.visitor", F_WALK, S2_IA, (uint64_t)-EBUSY, K4, VRM_PGT_VISIT_LEAF, 0, -EBUSY },
 	{ "pgt_hw_walk.noent", F_HW_WALK, 2 * G1, 0, 0, 0, 0, -ENOENT },
 	{ "pgt_hw_walk.range", F_HW_WALK, UINT64_C(1) << 40, 0, 0, 0, 0, -EINVAL },
+	{ "pgt_set_vmid.inval", F_PGT_SET_VMID, 2, 0, 0, 0, X_KERNEL, -EINVAL },
+	/* VMID allocator: init (a = bits, b = ncpus, c = map words) */
+	{ "vmid_init.null", F_VMID_INIT, 4, 1, 1, 0, X_NULL, -EINVAL },
+	{ "vmid_init.null", F_VMID_INIT, 4, 1, 1, 0, X_NULL2, -EINVAL },
+	{ "vmid_init.bits", F_VMID_INIT, 1, 1, 1, 0, 0, -EINVAL },
+	{ "vmid_init.bits", F_VMID_INIT, 17, 1, 2048, 0, 0, -EINVAL },
+	{ "vmid_init.cpus", F_VMID_INIT, 4, 0, 1, 0, 0, -EINVAL },
+	{ "vmid_init.cpus", F_VMID_INIT, 16, VRM_MAX_CPUS + 1, 1024, 0, 0, -EINVAL },
+	{ "vmid_init.cpus", F_VMID_INIT, 2, 3, 1, 0, 0, -EINVAL },
+	{ "vmid_init.map", F_VMID_INIT, 7, 1, 1, 0, 0, -EINVAL },
+	{ "vmid_init.map", F_VMID_INIT, 16, 1, 1023, 0, 0, -EINVAL },
+	/* get/put on the fixture's 4-bit, 4-CPU allocator (a = cpu, d = VM word) */
+	{ "vmid_get.cpu", F_VMID_GET, 4, 0, 0, 0, 0, -EINVAL },
+	{ "vmid_get.cpu", F_VMID_GET, UINT32_MAX, 0, 0, 0, 0, -EINVAL },
+	{ "vmid_get.word", F_VMID_GET, 0, 0, 0, UINT64_C(1) << 4, 0, -EINVAL },
+	{ "vmid_get.word", F_VMID_GET, 0, 0, 0, UINT64_C(2) << 4 | 3, 0, -EINVAL },
+	{ "vmid_put.cpu", F_VMID_PUT, 4, 0, 0, 0, 0, -EINVAL },
 	/* pool_init (a = base, b = npages, c = max_vms) */
 	{ "pool_init.null", F_POOL_INIT, T_BASE, NP, NVM, 0, X_NULL, -EINVAL },
 	{ "pool_init.null", F_POOL_INIT, T_BASE, NP, NVM, 0, X_NULL2, -EINVAL },
