@@ -43,7 +43,10 @@ WriteOnce.write_once
 WriteOnce.write_once_prefix
 WriteOnce.failure_no_change
 WriteOnce.only_invalid_written
+WriteOnce.map_keeps_translations
 WriteOnce.map_then_refused
+WriteOnce.normal_table_changes
+WriteOnce.twin_no_eperm_breaks_write_once
 Transactional.walk_new_or_fault
 Transactional.walk_old_new_or_fault
 Transactional.map_keeps_old_translations
