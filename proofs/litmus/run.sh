@@ -20,7 +20,8 @@ fi
 rm -rf "$BUILD/arm" "$BUILD/litmus" "$BUILD/tests"
 mkdir -p "$BUILD/arm" "$BUILD/litmus" "$BUILD/tests"
 cp "$COQ/arm/Rel.v" "$COQ/arm/Aarch64.v" "$BUILD/arm/"
-cp "$COQ/litmus/Litmus.v" "$COQ/litmus/LitmusSound.v" "$BUILD/litmus/"
+cp "$COQ/litmus/Litmus.v" "$COQ/litmus/LitmusSound.v" "$COQ/litmus/LitmusComplete.v" \
+  "$BUILD/litmus/"
 
 TESTS=()
 for f in "$HERE"/*.litmus "$HERE"/catalogue/*.litmus; do
@@ -28,11 +29,11 @@ for f in "$HERE"/*.litmus "$HERE"/catalogue/*.litmus; do
   grep -q -- '-variant vmsa' "$f" && continue   # no VMSA model: not decided
   TESTS+=("$f")
 done
-# Two lines more than the tests: no escape hatch in the procedure's
-# sources, and decide_sound closed under the global context.
-echo "1..$((${#TESTS[@]} + 2))"
+# Three lines more than the tests: no escape hatch in the procedure's
+# sources, decide_sound closed, and the completeness theorems closed.
+echo "1..$((${#TESTS[@]} + 3))"
 BAD=$(grep -nwE 'Admitted|admit|Axiom|Axioms|Parameter|Parameters|Hypothesis|Hypotheses|Variable|Variables|Conjecture' \
-  "$COQ/litmus/Litmus.v" "$COQ/litmus/LitmusSound.v")
+  "$COQ/litmus/Litmus.v" "$COQ/litmus/LitmusSound.v" "$COQ/litmus/LitmusComplete.v")
 if [ -z "$BAD" ]; then
   echo "ok - litmus sources contain no Admitted/admit/Axiom/Parameter/Hypothesis/Variable"
 else
@@ -42,7 +43,7 @@ fi
 
 # The model, once; if it fails every test fails.
 MODEL_OK=1
-for v in arm/Rel.v arm/Aarch64.v litmus/Litmus.v litmus/LitmusSound.v; do
+for v in arm/Rel.v arm/Aarch64.v litmus/Litmus.v litmus/LitmusSound.v litmus/LitmusComplete.v; do
   if ! (cd "$BUILD" && coqc -Q . VRM "$v") >"$BUILD/model.log" 2>&1; then
     MODEL_OK=0; sed 's/^/# /' "$BUILD/model.log"; break
   fi
@@ -58,6 +59,17 @@ if [ $MODEL_OK = 1 ] && (cd "$BUILD" && coqc -Q . VRM Assumptions.v) > "$BUILD/a
 else
   echo "not ok - litmus.LitmusSound.decide_sound (Print Assumptions closed)"
   sed 's/^/# /' "$BUILD/assumptions.out"; fail=1
+fi
+printf '%s\n' 'Require VRM.litmus.LitmusComplete.' \
+  'Print Assumptions VRM.litmus.LitmusComplete.decide_complete.' \
+  'Print Assumptions VRM.litmus.LitmusComplete.decide_correct.' \
+  'Print Assumptions VRM.litmus.LitmusComplete.mp_dmbs_forbidden.' > "$BUILD/AssumptionsC.v"
+if [ $MODEL_OK = 1 ] && (cd "$BUILD" && coqc -Q . VRM AssumptionsC.v) > "$BUILD/assumptionsC.out" 2>&1 &&
+   [ "$(grep -c "Closed under the global context" "$BUILD/assumptionsC.out")" = 3 ]; then
+  echo "ok - litmus.LitmusComplete.decide_complete, decide_correct, mp_dmbs_forbidden (Print Assumptions closed)"
+else
+  echo "not ok - litmus.LitmusComplete.decide_complete, decide_correct, mp_dmbs_forbidden (Print Assumptions closed)"
+  sed 's/^/# /' "$BUILD/assumptionsC.out"; fail=1
 fi
 for f in "${TESTS[@]}"; do
   i=$((i + 1))
