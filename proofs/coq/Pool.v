@@ -1,394 +1,464 @@
-(* Pool.v -- Memory-Isolation for lib/pool (page ownership, pKVM-style).
+(* Memory-Isolation for the page pool: theorems about the executable model
+   of lib/pool in PoolExec.v (which follows the C step by step and is run
+   against the C by tests/model/pool).  See proofs/README.md, "Pool". *)
 
-   Per physical page: owner (hyp, host, VM n, or none), the owner's state
-   (Owned / SharedOwned; a borrower sees SharedBorrowed), the borrowers,
-   the share count, and whose private data the page holds ([data]; None =
-   zero / scrubbed).  Per principal: its stage-2 table (for the hyp: its own
-   stage-1), as the set of pages it maps.
-
-   Operations, named after the C; each checks the whole range first, then
-   mutates; a failure (-EPERM) changes nothing:
-     vrm_pool_donate  start n from to     ownership moves; from unmaps, to maps;
-                                          a page leaving a VM or the hyp is scrubbed
-     vrm_pool_share   start n owner b     b maps the page, count+1
-     vrm_pool_unshare start n owner b     b unmaps the page, count-1
-     vrm_pool_reclaim vm                  pages of a dead VM go back to the
-                                          host, scrubbed; the VM loses its
-                                          borrowed pages too
-     write p pg                           p writes a page it maps; a private
-                                          (owned, unshared) page then holds
-                                          p's data
-   Host data is not protected from the principals the host gives it to (as
-   in pKVM, the host loads guest images); hyp and VM data is. *)
-
-Require Import Arith Bool Lia List.
+Require Import Arith Bool Lia List ZArith.
+Require Import VRM.PoolExec.
 Import ListNotations.
 
-Inductive principal : Type := Hyp | Host | VM (n : nat).
+(* ---- the record invariant: record_ok() of lib/pool/invariants.c ------- *)
 
-Definition peq_dec : forall a b : principal, {a = b} + {a <> b}.
-Proof. decide equality; apply Nat.eq_dec. Defined.
+(* One owner that is NONE or a principal the pool knows; OWNED <=> count 0
+   and no borrower; SHARED_OWNED <=> count >= 1, a known borrower, the
+   host for a VM owner / a VM for a host owner, not free; F_HYP_FREE only
+   on (OWNED) hyp pages.  NONE pages are therefore unshared.  (F_PENDING
+   is the commit's scratch: record_ok also wants it clear between
+   operations; pending_clear below says the model clears it.) *)
+Definition wf (c : cfg) (r : rec) : Prop :=
+  (owner r = NONE \/ actor_ok c (owner r) = true) /\
+  (hfree r = true -> owner r = HYP) /\
+  ((state r = OWNED /\ count r = 0 /\ borrower r = NONE) \/
+   (state r = SHARED_OWNED /\ 1 <= count r /\ actor_ok c (borrower r) = true /\
+    hfree r = false /\
+    ((owner r = HOST /\ is_vm (borrower r) = true) \/
+     (is_vm (owner r) = true /\ borrower r = HOST)))).
 
-Definition peqb (a b : principal) : bool := if peq_dec a b then true else false.
+Definition AllQ (Q : nat -> rec -> Prop) (l : list rec) : Prop :=
+  forall j, j < length l -> Q j (get l j).
 
-Lemma peqb_true : forall a b, peqb a b = true <-> a = b.
-Proof. intros. unfold peqb. destruct (peq_dec a b); split; congruence. Qed.
+Definition Inv (c : cfg) (l : list rec) : Prop :=
+  length l = npages c /\ AllQ (fun _ r => wf c r) l.
 
-Lemma peqb_false : forall a b, peqb a b = false <-> a <> b.
-Proof. intros. unfold peqb. destruct (peq_dec a b); split; congruence. Qed.
+Lemma Inv_init : forall c, Inv c (init_recs c).
+Proof.
+  intros c; split.
+  - unfold init_recs; apply repeat_length.
+  - intros j Hj; unfold get, init_recs in *; rewrite repeat_length in Hj.
+    rewrite nth_repeat; unfold wf, host_rec; simpl.
+    repeat split; try discriminate; auto.
+Qed.
 
-Inductive pstate : Type := Owned | SharedOwned.
+(* ---- plumbing: upd_from, tr, the callbacks ---------------------------- *)
 
-Record page : Type := mkp {
-  own : option principal;
-  pst : pstate;
-  bws : list principal;     (* borrowers *)
-  cnt : nat;                (* share count *)
-  data : option principal   (* whose private data the page holds *)
-}.
+Lemma upd_from_len : forall l j s n f, length (upd_from j l s n f) = length l.
+Proof. induction l; simpl; auto. Qed.
 
-Record state : Type := mks {
-  meta : nat -> page;
-  s2 : principal -> nat -> bool   (* principal maps page *)
-}.
+Lemma upd_from_nth : forall l j0 s n f j, j < length l ->
+  nth j (upd_from j0 l s n f) host_rec =
+  if in_run s n (j0 + j) then f (nth j l host_rec) else nth j l host_rec.
+Proof.
+  induction l as [|r t IH]; intros j0 s n f j Hj; simpl in *; [lia|].
+  destruct j as [|j]; [rewrite Nat.add_0_r; reflexivity|].
+  rewrite IH by lia. replace (S j0 + j) with (j0 + S j) by lia. reflexivity.
+Qed.
 
-(* the state as each principal sees a page (SharedBorrowed for borrowers) *)
-Inductive view : Type := VOwned | VSharedOwned | VSharedBorrowed | VNone.
-Definition page_view (m : page) (p : principal) : view :=
-  match own m with
-  | Some o => if peqb o p then (match pst m with Owned => VOwned | SharedOwned => VSharedOwned end)
-              else if existsb (peqb p) (bws m) then VSharedBorrowed else VNone
-  | None => VNone
+Lemma recs_tr : forall m s n o p a,
+  recs (tr m s n o p a) = upd_from 0 (recs m) s n (fun r => apply r o p a).
+Proof. intros; unfold tr, note; destruct (is_ownership o); reflexivity. Qed.
+
+Lemma AllQ_tr : forall (Q : nat -> rec -> Prop) m s n o p a,
+  (forall j r, in_run s n j = true -> Q j r -> Q j (apply r o p a)) ->
+  AllQ Q (recs m) -> AllQ Q (recs (tr m s n o p a)).
+Proof.
+  intros Q m s n o p a Hf HQ j Hj. rewrite recs_tr in *.
+  rewrite upd_from_len in Hj. unfold get. rewrite upd_from_nth by auto. simpl.
+  destruct (in_run s n j) eqn:E; [apply Hf; auto|]; apply HQ; auto.
+Qed.
+
+Lemma recs_call : forall m e, recs (fst (call m e)) = recs m.
+Proof. reflexivity. Qed.
+Lemma recs_note : forall m e r, recs (note m e r) = recs m.
+Proof. reflexivity. Qed.
+Lemma len_tr : forall m s n o p a, length (recs (tr m s n o p a)) = length (recs m).
+Proof. intros; rewrite recs_tr, upd_from_len; reflexivity. Qed.
+
+(* A property of the records that every step of a commit keeps. *)
+Definition keeps (P : list rec -> Prop) (body : ms -> nat -> nat -> ms) rs :=
+  forall m s n, In (s, n) rs -> P (recs m) -> P (recs (body m s n)).
+
+Lemma loop_keeps : forall P rs m body, keeps P body rs -> P (recs m) -> P (recs (loop rs m body)).
+Proof.
+  intros P rs; induction rs as [|[s n] t IH]; intros m body Hk Hm; simpl; auto.
+  apply IH; [intros m' s' n' Hin; apply Hk; right; auto|]. apply Hk; [left; auto|auto].
+Qed.
+
+Lemma loop_ret_keeps : forall P rs m body m' r f,
+  (forall m s n, In (s, n) rs -> P (recs m) -> P (recs (fst (body m s n)))) ->
+  P (recs m) -> loop_ret rs m body = (m', r, f) -> P (recs m').
+Proof.
+  intros P rs; induction rs as [|[s n] t IH]; intros m body m' r f Hk Hm E; simpl in E.
+  - inversion E; subst; auto.
+  - destruct (body m s n) as [m1 r1] eqn:B.
+    assert (P (recs m1)) by (replace m1 with (fst (body m s n)) by (rewrite B; auto);
+                             apply Hk; [left|]; auto).
+    destruct (Z.eqb r1 0).
+    + eapply IH; eauto. intros; apply Hk; [right|]; auto.
+    + inversion E; subst; auto.
+Qed.
+
+(* Runs lie inside the bounds they were asked for. *)
+Lemma runs_go_bounds : forall q l j st len s n,
+  (len > 0 -> st + len = j /\ forall k, st <= k < j -> exists r, q k r = true) ->
+  In (s, n) (runs_go q l j st len) ->
+  n > 0 /\ forall k, s <= k < s + n -> exists r, q k r = true.
+Proof.
+  intros q l; induction l as [|r t IH]; intros j st len s n Hinv Hin; simpl in Hin.
+  - destruct (len =? 0) eqn:E; [contradiction|].
+    destruct Hin as [H|[]]; inversion H; subst. apply Nat.eqb_neq in E.
+    destruct Hinv as [H1 H2]; [lia|]. split; [lia|]. intros k Hk; apply H2; lia.
+  - destruct (q j r) eqn:Q; destruct (len =? 0) eqn:E.
+    + eapply IH; [|exact Hin]. intros _; split; [lia|].
+      intros k Hk; exists r; replace k with j by lia; auto.
+    + apply Nat.eqb_neq in E. eapply IH; [|exact Hin]. intros _.
+      destruct Hinv as [H1 H2]; [lia|]. split; [lia|].
+      intros k Hk; destruct (Nat.eq_dec k j); [subst; exists r; auto|]; apply H2; lia.
+    + eapply IH; [|exact Hin]. intros; lia.
+    + apply Nat.eqb_neq in E. destruct Hin as [H|Hin].
+      * inversion H; subst. destruct Hinv as [H1 H2]; [lia|]. split; [lia|].
+        intros k Hk; apply H2; lia.
+      * eapply IH; [|exact Hin]. intros; lia.
+Qed.
+
+Lemma runs_bounds : forall p l i e s n, In (s, n) (runs p l i e) ->
+  forall k, s <= k < s + n -> i <= k < e.
+Proof.
+  intros p l i e s n Hin k Hk. unfold runs in Hin.
+  apply runs_go_bounds in Hin; [|intros; lia]. destruct Hin as [_ H].
+  destruct (H k Hk) as [r Hr]. apply andb_true_iff in Hr as [Hr _].
+  apply andb_true_iff in Hr as [H1 H2]. apply Nat.leb_le in H1. apply Nat.ltb_lt in H2. lia.
+Qed.
+
+Lemma in_run_iff : forall s n j, in_run s n j = true <-> s <= j < s + n.
+Proof.
+  intros; unfold in_run; rewrite andb_true_iff, Nat.leb_le, Nat.ltb_lt; lia.
+Qed.
+
+Lemma first_err_zero : forall f i cnt, first_err f i cnt = 0%Z ->
+  forall j, i <= j < i + cnt -> f j = 0%Z.
+Proof.
+  intros f i cnt; revert i; induction cnt as [|cnt IH]; intros i H j Hj; [lia|].
+  simpl in H. destruct (Z.eqb (f i) 0) eqn:E.
+  - apply Z.eqb_eq in E. destruct (Nat.eq_dec j i); [subst; auto|].
+    apply (IH (S i)); auto; lia.
+  - rewrite H in E; discriminate.
+Qed.
+
+(* ---- which transitions keep records well formed ----------------------- *)
+
+Lemma actor_ok_valid : forall c p, actor_ok c p = true -> p = HYP \/ p = HOST \/ is_vm p = true.
+Proof.
+  intros c p H; unfold actor_ok in H.
+  destruct (p =? HYP) eqn:E1; [apply Nat.eqb_eq in E1; auto|].
+  destruct (p =? HOST) eqn:E2; [apply Nat.eqb_eq in E2; auto|].
+  simpl in H; apply andb_true_iff in H as [H _]; auto.
+Qed.
+
+Lemma wf_give : forall c r p a, (p = NONE \/ actor_ok c p = true) ->
+  (fst a = true -> p = HYP) -> wf c (apply r GIVE p a).
+Proof.
+  intros c r p a Hp Ha; unfold wf; simpl; split; [auto|split; [auto|left; auto]].
+Qed.
+
+Lemma wf_ungive : forall c r p a, (p = NONE \/ actor_ok c p = true) ->
+  (fst a = true -> p = HYP) -> wf c (apply r UNGIVE p a).
+Proof. intros; apply (wf_give c r p a); auto. Qed.
+
+Lemma wf_unshare : forall c r p a, wf c r -> wf c (apply r UNSHARE p a).
+Proof.
+  intros c r p a (H1 & H2 & H3); unfold wf; simpl.
+  destruct (count r <=? 1) eqn:E; simpl.
+  - repeat split; auto.
+  - apply Nat.leb_gt in E. destruct H3 as [(_ & Hc & _)|H3]; [lia|].
+    repeat split; auto. right. destruct H3 as (Hs & _ & Hb & Hf & Hp); repeat split; auto; lia.
+Qed.
+
+Lemma wf_drop : forall c r p a, wf c r -> wf c (apply r DROP p a).
+Proof. intros c r p a (H1 & H2 & H3); unfold wf; simpl; repeat split; auto. Qed.
+
+Lemma wf_clrf : forall c r p a, wf c r -> wf c (apply r CLRF p a).
+Proof.
+  intros c r p a (H1 & H2 & H3); unfold wf; simpl. split; [auto|split].
+  - intros H; apply andb_true_iff in H as [H _]; auto.
+  - destruct H3 as [H3|(Hs & Hc & Hb & Hf & Hp)]; [left; auto|right].
+    rewrite Hf; simpl; repeat split; auto.
+Qed.
+
+Lemma wf_setf_pend : forall c r p, wf c r -> wf c (apply r SETF p FPEND).
+Proof.
+  intros c r p (H1 & H2 & H3); unfold wf; simpl. rewrite orb_false_r. auto.
+Qed.
+
+Lemma wf_setf_free : forall c r p, wf c r -> owner r = HYP -> wf c (apply r SETF p FFREE).
+Proof.
+  intros c r p (H1 & H2 & H3) Ho; unfold wf; simpl. rewrite orb_true_r.
+  split; [auto|split; [auto|]].
+  destruct H3 as [H3|(_ & _ & _ & _ & [(Ho' & _)|(Hv & _)])]; [left; auto| |];
+    rewrite Ho in *; discriminate.
+Qed.
+
+Lemma wf_share : forall c r b, wf c r -> share_pair_ok c (owner r) b = true ->
+  wf c (apply r SHARE b F0).
+Proof.
+  intros c r b (H1 & H2 & H3) Hp; unfold wf; simpl.
+  unfold share_pair_ok in Hp. apply andb_true_iff in Hp as [Hp Hd].
+  apply andb_true_iff in Hp as [Ho Hb].
+  assert (Hf : hfree r = false).
+  { destruct (hfree r) eqn:F; auto. rewrite (H2 eq_refl) in Hd. discriminate. }
+  split; [auto|split; [auto|right]]. repeat split; auto; [lia|].
+  apply orb_true_iff in Hd as [Hd|Hd]; apply andb_true_iff in Hd as [Hd1 Hd2];
+    [left|right]; split; auto; apply Nat.eqb_eq; auto.
+Qed.
+
+(* Steps that change no record. *)
+Ltac norec :=
+  repeat (rewrite recs_note || rewrite recs_call); simpl.
+
+(* ---- Inv_apply -------------------------------------------------------- *)
+
+Definition W (c : cfg) (l : list rec) := AllQ (fun _ r => wf c r) l.
+
+Lemma W_tr : forall c m s n o p a,
+  (forall r, wf c r -> wf c (apply r o p a)) -> W c (recs m) -> W c (recs (tr m s n o p a)).
+Proof. intros; apply AllQ_tr; auto. Qed.
+
+Lemma W_rb : forall c m s, W c (recs (rb_fail m s)) <-> W c (recs m).
+Proof. reflexivity. Qed.
+
+Lemma W_remap : forall c m vm o b, W c (recs m) -> W c (recs (remap_vm c m vm o b)).
+Proof.
+  intros c m vm o b H; unfold remap_vm.
+  apply loop_keeps; [intros m1 s n _ H1; destruct (map m1 vm s n SHARED_BORROWED) as [m2 r] eqn:E;
+                      destruct (Z.eqb r 0); simpl; inversion E; subst; auto|].
+  apply loop_keeps; [intros m1 s n _ H1; destruct (map m1 vm s n OWNED) as [m2 r] eqn:E;
+                      destruct (Z.eqb r 0); simpl; inversion E; subst; auto|auto].
+Qed.
+
+Lemma len_keeps : forall rs body, (forall m s n, length (recs (body m s n)) = length (recs m)) ->
+  forall m, length (recs (loop rs m body)) = length (recs m).
+Proof. induction rs as [|[s n] t IH]; intros body Hb m; simpl; auto; rewrite IH, Hb; auto. Qed.
+
+Definition P (c : cfg) (l : list rec) := length l = npages c /\ W c l.
+
+Lemma P_tr : forall c m s n o p a, (forall r, wf c r -> wf c (apply r o p a)) ->
+  P c (recs m) -> P c (recs (tr m s n o p a)).
+Proof. intros c m s n o p a Hf [H1 H2]; split; [rewrite len_tr; auto|apply W_tr; auto]. Qed.
+
+Lemma cb_recs : forall m e m' r, call m e = (m', r) -> recs m' = recs m.
+Proof. intros m e m' r H; unfold call in H; inversion H; reflexivity. Qed.
+
+Lemma P_remap : forall c m vm o b, P c (recs m) -> P c (recs (remap_vm c m vm o b)).
+Proof.
+  intros c m vm o b H; unfold remap_vm.
+  apply loop_keeps; [intros m1 s n _ H1; destruct (map m1 vm s n SHARED_BORROWED) as [m2 r] eqn:E;
+                      destruct (Z.eqb r 0); simpl; inversion E; subst; auto|].
+  apply loop_keeps; [intros m1 s n _ H1; destruct (map m1 vm s n OWNED) as [m2 r] eqn:E;
+                      destruct (Z.eqb r 0); simpl; inversion E; subst; auto|auto].
+Qed.
+
+(* The commit's loops over runs whose bodies only call back and make
+   transitions that keep records well formed keep P. *)
+Lemma P_loop_ret_cb : forall c rs m body m' r f,
+  (forall m s n m1 r1, body m s n = (m1, r1) -> recs m1 = recs m) ->
+  P c (recs m) -> loop_ret rs m body = (m', r, f) -> P c (recs m').
+Proof.
+  intros c rs m body m' r f Hb Hm E. eapply (loop_ret_keeps (P c)); eauto.
+  intros m1 s n _ H1. destruct (body m1 s n) as [m2 r2] eqn:B. simpl.
+  rewrite (Hb _ _ _ _ _ B); auto.
+Qed.
+
+Ltac wf_step :=
+  first [ apply wf_unshare | apply wf_drop | apply wf_clrf | apply wf_setf_pend
+        | apply wf_give | apply wf_ungive ]; auto; try (simpl; intros; discriminate).
+
+Ltac crush_cb :=
+  repeat match goal with
+  | H : reserve _ _ _ _ = (_, _) |- _ => apply cb_recs in H
+  | H : unmap _ _ _ _ = (_, _) |- _ => apply cb_recs in H
+  | H : map _ _ _ _ _ = (_, _) |- _ => apply cb_recs in H
+  | H : call _ _ = (_, _) |- _ => apply cb_recs in H
   end.
 
-Definition rm (x : principal) (l : list principal) : list principal :=
-  filter (fun y => negb (peqb x y)) l.
+Ltac prove_P :=
+  repeat match goal with
+  | |- P _ (recs (rb_fail _ _)) => unfold rb_fail; rewrite recs_note
+  | |- P _ (recs (scrub _ _ _)) => unfold scrub; rewrite recs_note
+  | |- P _ (recs (set_cursor _ _)) => unfold set_cursor; simpl
+  | |- P _ (recs (tr _ _ _ _ _ _)) => apply P_tr; [intros ? ?; wf_step|]
+  | |- P _ (recs (remap_vm _ _ _ _ _)) => apply P_remap
+  | H : recs ?a = _ |- P _ (recs ?a) => rewrite H
+  | |- P _ (recs (if ?b then _ else _)) => destruct b
+  end; auto.
 
-Lemma in_rm : forall x y l, In y (rm x l) <-> In y l /\ y <> x.
-Proof.
-  intros. unfold rm. rewrite filter_In. rewrite negb_true_iff, peqb_false. intuition.
-Qed.
-
-Lemma nodup_rm : forall x l, NoDup l -> NoDup (rm x l).
-Proof. intros. unfold rm. apply NoDup_filter. auto. Qed.
-
-Lemma length_rm : forall x l, NoDup l -> In x l -> length (rm x l) = pred (length l).
-Proof.
-  intros x l Hnd Hin. induction l as [|y l IH]; [inversion Hin|].
-  inversion Hnd; subst. unfold rm in *. simpl.
-  destruct (peqb x y) eqn:E; simpl.
-  - apply peqb_true in E. subst y. clear IH Hin.
-    assert (forall l', ~ In x l' -> filter (fun z => negb (peqb x z)) l' = l') as Hf.
-    { induction l' as [|z l' IH']; simpl; auto. intros Hn.
-      destruct (peqb x z) eqn:E'; [apply peqb_true in E'; subst; tauto|].
-      simpl. f_equal. apply IH'. tauto. }
-    rewrite Hf; auto.
-  - apply peqb_false in E. destruct Hin as [->|Hin]; [congruence|].
-    rewrite IH; auto. destruct l; [inversion Hin|]. simpl. auto.
-Qed.
-
-Definition inb (p : principal) (l : list principal) : bool := existsb (peqb p) l.
-
-Lemma inb_true : forall p l, inb p l = true <-> In p l.
-Proof.
-  intros. unfold inb. rewrite existsb_exists. split.
-  - intros (x & Hx & E). apply peqb_true in E. subst; auto.
-  - intros H. exists p. split; auto. apply peqb_true. auto.
-Qed.
-
-Definition is_owner (m : page) (p : principal) : bool :=
-  match own m with Some o => peqb o p | None => false end.
-
-Lemma is_owner_true : forall m p, is_owner m p = true <-> own m = Some p.
-Proof.
-  intros. unfold is_owner. destruct (own m); [rewrite peqb_true|]; split; congruence.
-Qed.
-
-Definition in_range (start n pg : nat) : bool := (start <=? pg) && (pg <? start + n).
-
-Definition range_ok (chk : nat -> bool) (start n : nat) : bool := forallb chk (seq start n).
-
-Lemma range_ok_spec : forall chk start n pg,
-  range_ok chk start n = true -> in_range start n pg = true -> chk pg = true.
-Proof.
-  intros chk start n pg H Hr. unfold range_ok in H. rewrite forallb_forall in H.
-  apply H. unfold in_range in Hr. apply andb_true_iff in Hr as [H1 H2].
-  apply Nat.leb_le in H1. apply Nat.ltb_lt in H2. apply in_seq. lia.
-Qed.
-
-Definition is_host (p : principal) : bool := peqb p Host.
-
-Inductive op : Type :=
-| Donate (start n : nat) (from to : principal)
-| Share (start n : nat) (owner b : principal)
-| Unshare (start n : nat) (owner b : principal)
-| Reclaim (vm : nat)
-| Write (p : principal) (pg : nat).
-
-Inductive result : Type := Ok | EPERM.
-
-Definition fresh_page (to : principal) (d : option principal) : page := mkp (Some to) Owned [] 0 d.
-
-Definition unshared (m : page) (b : principal) : page :=
-  let l := rm b (bws m) in
-  mkp (own m) (match l with [] => Owned | _ => SharedOwned end) l (pred (cnt m)) (data m).
-
-Definition apply (s : state) (o : op) : state * result :=
-  match o with
-  | Donate start n from to =>
-      if negb (peqb from to) &&
-         range_ok (fun pg => is_owner (meta s pg) from &&
-                             match bws (meta s pg) with [] => true | _ => false end) start n
-      then (mks (fun pg => if in_range start n pg
-                           then fresh_page to (if is_host from then data (meta s pg) else None)
-                           else meta s pg)
-                (fun p pg => if in_range start n pg then peqb p to else s2 s p pg), Ok)
-      else (s, EPERM)
-  | Share start n owner b =>
-      if negb (peqb owner Hyp) && negb (peqb owner b) &&
-         range_ok (fun pg => is_owner (meta s pg) owner && negb (inb b (bws (meta s pg)))) start n
-      then (mks (fun pg => if in_range start n pg
-                           then let m := meta s pg in
-                                mkp (own m) SharedOwned (b :: bws m) (S (cnt m)) (data m)
-                           else meta s pg)
-                (fun p pg => if in_range start n pg && peqb p b then true else s2 s p pg), Ok)
-      else (s, EPERM)
-  | Unshare start n owner b =>
-      if range_ok (fun pg => is_owner (meta s pg) owner && inb b (bws (meta s pg))) start n
-      then (mks (fun pg => if in_range start n pg then unshared (meta s pg) b else meta s pg)
-                (fun p pg => if in_range start n pg && peqb p b then false else s2 s p pg), Ok)
-      else (s, EPERM)
-  | Reclaim vm =>
-      (mks (fun pg => let m := meta s pg in
-                      if is_owner m (VM vm) then fresh_page Host None
-                      else if inb (VM vm) (bws m) then unshared m (VM vm) else m)
-           (fun p pg => if is_owner (meta s pg) (VM vm) then peqb p Host
-                        else if peqb p (VM vm) then false else s2 s p pg), Ok)
-  | Write p pg =>
-      if s2 s p pg then
-        let m := meta s pg in
-        (mks (fun pg' => if pg' =? pg then
-                           (if is_owner m p && match pst m with Owned => true | _ => false end
-                            then mkp (own m) (pst m) (bws m) (cnt m) (Some p) else m)
-                         else meta s pg')
-             (s2 s), Ok)
-      else (s, EPERM)
+Ltac split_all H :=
+  repeat (match type of H with context [match ?x with _ => _ end] => destruct x eqn:? end);
+  try (inversion H; subst; clear H);
+  repeat match goal with
+  | Hx : (match ?x with _ => _ end) = _ |- _ => destruct x eqn:?
+  | Hx : (?a, ?b) = (?c, ?d) |- _ => injection Hx; intros; subst; clear Hx
+  | Hx : (?a, ?b, ?e) = (?c, ?d, ?f) |- _ => injection Hx; intros; subst; clear Hx
   end.
 
-Definition init : state :=
-  mks (fun _ => mkp (Some Host) Owned [] 0 None) (fun p _ => peqb p Host).
+Lemma actor_of_check : forall a b d, negb (a && b && d) = false -> a = true /\ b = true.
+Proof. intros a b d H; destruct a, b, d; simpl in *; auto; discriminate. Qed.
 
-Inductive reachable : state -> Prop :=
-| r_init : reachable init
-| r_step : forall s o, reachable s -> reachable (fst (apply s o)).
-
-(* ------------------------------------------------------------------ *)
-(* Invariant. *)
-
-Definition PInv (s : state) (pg : nat) : Prop :=
-  let m := meta s pg in
-  cnt m = length (bws m) /\ NoDup (bws m) /\
-  (pst m = SharedOwned <-> bws m <> []) /\
-  (forall b, In b (bws m) -> own m <> Some b /\ own m <> None /\ own m <> Some Hyp) /\
-  (forall p, s2 s p pg = true -> own m = Some p \/ In p (bws m)) /\
-  (forall p, p <> Host -> data m = Some p -> own m = Some p).
-
-Definition Inv (s : state) : Prop := forall pg, PInv s pg.
-
-Ltac split6 := refine (conj _ (conj _ (conj _ (conj _ (conj _ _))))).
-Ltac split5 := refine (conj _ (conj _ (conj _ (conj _ _)))).
-
-Lemma Inv_init : Inv init.
+Lemma donate_P : forall oc c m pfn off n f t m' r,
+  donate_gen oc c m pfn off n f t = (m', r) -> P c (recs m) -> P c (recs m').
 Proof.
-  intros pg. unfold PInv; simpl. split6.
-  - reflexivity.
-  - constructor.
-  - split; [discriminate | intros Hn; exfalso; apply Hn; reflexivity].
-  - intros b [].
-  - intros p H. apply peqb_true in H. subst. left; reflexivity.
-  - intros p _ E. discriminate.
+  intros oc c m pfn off n f t m' r H Hm. unfold donate_gen in H. split_all H; auto;
+  crush_cb; repeat match goal with H : negb (_ && _ && _) = false |- _ =>
+                     apply actor_of_check in H as [? ?] end;
+  prove_P; try discriminate.
 Qed.
 
-Lemma fresh_page_inv : forall to d,
-  (forall p, p <> Host -> d = Some p -> to = p) ->
-  let m := fresh_page to d in
-  cnt m = length (bws m) /\ NoDup (bws m) /\
-  (pst m = SharedOwned <-> bws m <> []) /\
-  (forall b, In b (bws m) -> own m <> Some b /\ own m <> None /\ own m <> Some Hyp) /\
-  (forall p, p <> Host -> data m = Some p -> own m = Some p).
+Lemma recs_set_cursor : forall m k, recs (set_cursor m k) = recs m.
+Proof. reflexivity. Qed.
+
+Lemma wf_give_vm : forall c r p a, actor_ok c p = true -> fst a = false -> wf c (apply r GIVE p a).
+Proof. intros; apply wf_give; [right; auto|intros H'; congruence]. Qed.
+
+Ltac body_cb :=
+  let HB := fresh in intros ? ? ? ? ? HB; cbv beta in HB;
+  repeat (match type of HB with context [match ?x with _ => _ end] =>
+            let E := fresh in destruct x eqn:E end);
+  crush_cb;
+  try (injection HB; intros; subst);
+  crush_cb; congruence.
+
+Lemma recs_map : forall m w s n st, recs (fst (map m w s n st)) = recs m.
+Proof. reflexivity. Qed.
+
+Ltac prove_P2 :=
+  repeat match goal with
+  | |- P _ (recs (fst (map _ _ _ _ _))) => rewrite recs_map
+  | |- P _ (recs (rb_fail _ _)) => unfold rb_fail; rewrite recs_note
+  | |- P _ (recs (scrub _ _ _)) => unfold scrub; rewrite recs_note
+  | |- P _ (recs (set_cursor _ _)) => rewrite recs_set_cursor
+  | |- P _ (recs (tr _ _ _ _ _ _)) =>
+      apply P_tr; [intros ? ?; first [wf_step | apply wf_give_vm; [assumption|reflexivity]]|]
+  | |- P _ (recs (remap_vm _ _ _ _ _)) => apply P_remap
+  | |- P _ (recs (loop _ _ _)) => apply loop_keeps; [intros ? ? ? _ ?; cbv beta|]
+  | H : loop_ret ?rs ?m0 ?bd = (?m1, ?r, ?f) |- P _ (recs ?m1) =>
+      first [ apply (P_loop_ret_cb _ rs m0 bd m1 r f); [body_cb| |exact H]
+            | apply (loop_ret_keeps (P _) rs m0 bd m1 r f); [intros ? ? ? _ ?; cbv beta| |exact H] ]
+  | H : recs ?a = _ |- P _ (recs ?a) => rewrite H
+  | |- P _ (recs (match ?x with _ => _ end)) => let E := fresh in destruct x eqn:E; crush_cb
+  end; auto.
+
+Lemma unshare_P : forall c m pfn off n o b m' r,
+  unshare c m pfn off n o b = (m', r) -> P c (recs m) -> P c (recs m').
 Proof.
-  intros to d Hd. simpl. split5.
-  - reflexivity.
-  - constructor.
-  - split; [discriminate | intros Hn; exfalso; apply Hn; reflexivity].
-  - intros b [].
-  - intros p Hp E. rewrite (Hd p Hp E). reflexivity.
+  intros c m pfn off n o b m' r H Hm. unfold unshare in H. split_all H; auto; crush_cb; prove_P2.
 Qed.
 
-Lemma unshared_inv : forall s pg b,
-  PInv s pg -> In b (bws (meta s pg)) ->
-  let m := unshared (meta s pg) b in
-  cnt m = length (bws m) /\ NoDup (bws m) /\
-  (pst m = SharedOwned <-> bws m <> []) /\
-  (forall c, In c (bws m) -> own m <> Some c /\ own m <> None /\ own m <> Some Hyp) /\
-  (forall p, s2 s p pg = true -> p <> b -> own m = Some p \/ In p (bws m)) /\
-  (forall p, p <> Host -> data m = Some p -> own m = Some p).
+Lemma check_vm : forall c vm, negb (is_vm vm && actor_ok c vm) = false -> actor_ok c vm = true.
+Proof. intros c vm H; destruct (is_vm vm), (actor_ok c vm); auto. Qed.
+
+Lemma reclaim_P : forall ds c m vm m' r,
+  reclaim_gen ds c m vm = (m', r) -> P c (recs m) -> P c (recs m').
 Proof.
-  intros s pg b (Hc & Hnd & Hst & Hb & Hmap & Hdat) Hin. unfold unshared; simpl. split6.
-  - rewrite Hc. symmetry. apply length_rm; auto.
-  - apply nodup_rm; auto.
-  - destruct (rm b (bws (meta s pg))); split; intros H; try discriminate; try reflexivity;
-      exfalso; apply H; reflexivity.
-  - intros c Hc'. apply in_rm in Hc' as [Hc' _]. apply Hb; auto.
-  - intros p Hp Hne. destruct (Hmap p Hp) as [?|Hi]; [left; auto|]. right. apply in_rm; auto.
-  - exact Hdat.
+  intros ds c m vm m' r H Hm. unfold reclaim_gen, unmap_vm in H.
+  split_all H; auto; crush_cb;
+  repeat match goal with H : negb (is_vm _ && _) = false |- _ => apply check_vm in H end;
+  prove_P2; try congruence;
+  try (apply P_tr; [intros ? ?; apply wf_give_vm; [assumption|reflexivity]|]; prove_P2);
+  try congruence.
 Qed.
 
-Theorem Inv_apply : forall s o, Inv s -> Inv (fst (apply s o)).
+Lemma hyp_alloc_P : forall c m z o m' r i,
+  hyp_alloc c m z o = (m', r, i) -> P c (recs m) -> P c (recs m').
 Proof.
-  intros s o HI pg. destruct o as [start n from to | start n owner b | start n owner b | vm | p pw].
-  - (* donate *)
-    simpl. destruct (negb (peqb from to) && range_ok _ start n) eqn:Hchk; [|apply HI].
-    apply andb_true_iff in Hchk as [_ Hr]. unfold PInv; simpl.
-    destruct (in_range start n pg) eqn:Hin.
-    + pose proof (range_ok_spec _ _ _ pg Hr Hin) as Hc. simpl in Hc.
-      apply andb_true_iff in Hc as [Ho _]. apply is_owner_true in Ho.
-      destruct (fresh_page_inv to (if is_host from then data (meta s pg) else None)) as (A & B & C & D & E).
-      { intros p Hp Hd. destruct (is_host from) eqn:Hh; [|discriminate].
-        apply peqb_true in Hh. subst from. destruct (HI pg) as (_ & _ & _ & _ & _ & Hdat).
-        specialize (Hdat p Hp Hd). congruence. }
-      split6; [exact A | exact B | exact C | exact D | | exact E].
-      intros p Hp. apply peqb_true in Hp. subst. left; reflexivity.
-    + apply HI.
-  - (* share *)
-    simpl. destruct (negb (peqb owner Hyp) && negb (peqb owner b) && range_ok _ start n) eqn:Hchk;
-      [|apply HI].
-    apply andb_true_iff in Hchk as [Hchk Hr]. apply andb_true_iff in Hchk as [Hh Hob].
-    apply negb_true_iff, peqb_false in Hh. apply negb_true_iff, peqb_false in Hob.
-    unfold PInv; simpl. destruct (in_range start n pg) eqn:Hin; simpl; [|apply HI].
-    pose proof (range_ok_spec _ _ _ pg Hr Hin) as Hc0. simpl in Hc0.
-    apply andb_true_iff in Hc0 as [Ho Hnb]. apply is_owner_true in Ho.
-    apply negb_true_iff in Hnb. assert (~ In b (bws (meta s pg))) as Hnb'.
-    { intro H. apply inb_true in H. congruence. }
-    destruct (HI pg) as (Hc & Hnd & Hst & Hb & Hmap & Hdat).
-    split6.
-    + rewrite Hc. reflexivity.
-    + constructor; auto.
-    + split; [intros _; discriminate | reflexivity].
-    + intros c [<-|Hc']; [rewrite Ho; split; [|split]; congruence | apply Hb; auto].
-    + intros q Hq. destruct (peqb q b) eqn:E.
-      * apply peqb_true in E. subst. right; left; reflexivity.
-      * try rewrite E in Hq. destruct (Hmap q Hq) as [?|?]; [left; auto | right; right; auto].
-    + exact Hdat.
-  - (* unshare *)
-    simpl. destruct (range_ok _ start n) eqn:Hr; [|apply HI].
-    unfold PInv; simpl. destruct (in_range start n pg) eqn:Hin; simpl; [|apply HI].
-    pose proof (range_ok_spec _ _ _ pg Hr Hin) as Hc. simpl in Hc.
-    apply andb_true_iff in Hc as [Ho Hib]. apply inb_true in Hib.
-    destruct (unshared_inv s pg b (HI pg) Hib) as (A & B & C & D & E & F).
-    split6; [exact A | exact B | exact C | exact D | | exact F].
-    intros q Hq. destruct (peqb q b) eqn:Eq; try rewrite Eq in Hq; [discriminate|].
-    apply peqb_false in Eq. auto.
-  - (* reclaim *)
-    unfold PInv; simpl. destruct (is_owner (meta s pg) (VM vm)) eqn:Ho.
-    + destruct (fresh_page_inv Host None) as (A & B & C & D & E); [intros; discriminate|].
-      split6; [exact A | exact B | exact C | exact D | | exact E].
-      intros p Hp. apply peqb_true in Hp. subst. left; reflexivity.
-    + destruct (inb (VM vm) (bws (meta s pg))) eqn:Hib.
-      * apply inb_true in Hib.
-        destruct (unshared_inv s pg (VM vm) (HI pg) Hib) as (A & B & C & D & E & F).
-        split6; [exact A | exact B | exact C | exact D | | exact F].
-        intros q Hq. destruct (peqb q (VM vm)) eqn:Eq; try rewrite Eq in Hq; [discriminate|].
-        apply peqb_false in Eq. auto.
-      * destruct (HI pg) as (Hc & Hnd & Hst & Hb & Hmap & Hdat).
-        split6; [exact Hc | exact Hnd | exact Hst | exact Hb | | exact Hdat].
-        intros q Hq. destruct (peqb q (VM vm)) eqn:Eq; try rewrite Eq in Hq; [discriminate|]. auto.
-  - (* write *)
-    simpl. destruct (s2 s p pw) eqn:Hm; [|apply HI]. unfold PInv; simpl.
-    destruct (pg =? pw) eqn:Epg; [|apply HI].
-    apply Nat.eqb_eq in Epg. subst pg.
-    destruct (HI pw) as (Hc & Hnd & Hst & Hb & Hmap & Hdat).
-    destruct (is_owner (meta s pw) p && _) eqn:Hw; simpl.
-    + apply andb_true_iff in Hw as [Ho _]. apply is_owner_true in Ho.
-      split6; [exact Hc | exact Hnd | exact Hst | exact Hb | exact Hmap |].
-      intros q _ E. inversion E; subst. exact Ho.
-    + split6; [exact Hc | exact Hnd | exact Hst | exact Hb | exact Hmap | exact Hdat].
+  intros c m z o m' r i H Hm. unfold hyp_alloc in H. split_all H; auto; prove_P2.
 Qed.
 
-Theorem Inv_reachable : forall s, reachable s -> Inv s.
-Proof. induction 1; [apply Inv_init | apply Inv_apply; auto]. Qed.
-
-(* ------------------------------------------------------------------ *)
-(* Main theorems. *)
-
-(* Failure changes nothing (every op checks the whole range first). *)
-Theorem failure_no_change : forall s o, snd (apply s o) = EPERM -> fst (apply s o) = s.
+Lemma hyp_free_P : forall c m pfn off o m' r,
+  hyp_free c m pfn off o = (m', r) -> P c (recs m) -> P c (recs m').
 Proof.
-  intros s o. destruct o; simpl;
-    repeat match goal with |- context [if ?c then _ else _] => destruct c end;
-    simpl; congruence.
+  intros c m pfn off o m' r H Hm. unfold hyp_free in H. split_all H; auto.
+  destruct Hm as [Hl Hw]. split; [rewrite len_tr; auto|].
+  intros j Hj. rewrite len_tr in Hj. unfold get; rewrite recs_tr, upd_from_nth by auto.
+  cbv beta. rewrite Nat.add_0_l.
+  match goal with |- context [in_run ?s ?k j] => destruct (in_run s k j) eqn:E end;
+    [|apply Hw; auto].
+  apply in_run_iff in E.
+  match goal with Hz : negb (Z.eqb (first_err _ _ _) 0) = false |- _ =>
+    apply negb_false_iff, Z.eqb_eq in Hz; pose proof (first_err_zero _ _ _ Hz j E) as Z0 end.
+  unfold hyp_free_page in Z0. fold (get (recs m) j) in *.
+  destruct (owner (get (recs m) j) =? HYP) eqn:Ho; [|discriminate].
+  apply wf_setf_free; [apply Hw; auto|apply Nat.eqb_eq; auto].
 Qed.
 
-(* Share count equals the number of borrowers; borrowers are distinct. *)
-Theorem share_count_exact : forall s pg,
-  reachable s -> cnt (meta s pg) = length (bws (meta s pg)) /\ NoDup (bws (meta s pg)).
-Proof. intros s pg H. destruct (Inv_reachable s H pg) as (A & B & _). auto. Qed.
-
-(* A principal's stage-2 maps only pages it owns or borrows, and every
-   mapped page has an owner. *)
-Theorem no_unowned_mapping : forall s p pg,
-  reachable s -> s2 s p pg = true ->
-  (own (meta s pg) = Some p \/ In p (bws (meta s pg))) /\ own (meta s pg) <> None.
+(* Records well formed before => well formed after, for donate, unshare,
+   reclaim, hyp_alloc and hyp_free, every fault schedule (whatever each
+   callback returns) and cursor.  share and boot_assign: not yet proven
+   (proofs/README.md). *)
+Theorem Inv_apply : forall c m o, Inv c (recs m) ->
+  (forall a b d e f, o <> OShare a b d e f) -> (forall a b d e, o <> OBoot a b d e) ->
+  Inv c (recs (fst (fst (run_op c m o)))).
 Proof.
-  intros s p pg H Hm. destruct (Inv_reachable s H pg) as (_ & _ & _ & Hb & Hmap & _).
-  destruct (Hmap p Hm) as [E|E]; split; auto; [congruence | apply (Hb p E)].
+  intros c m o Hm Hs Hb. change (P c (recs (fst (fst (run_op c m o))))). unfold run_op, run_gen.
+  destruct o.
+  - destruct (donate_gen true c m pfn off n from to) eqn:E; simpl; eapply donate_P; eauto.
+  - exfalso; eapply Hs; reflexivity.
+  - destruct (unshare c m pfn off n o b) eqn:E; simpl; eapply unshare_P; eauto.
+  - destruct (reclaim_gen true c m vm) eqn:E; simpl; eapply reclaim_P; eauto.
+  - destruct (hyp_alloc c m pa_null order) as [[m' r] i] eqn:E; simpl; eapply hyp_alloc_P; eauto.
+  - destruct (hyp_free c m pfn off order) eqn:E; simpl; eapply hyp_free_P; eauto.
+  - exfalso; eapply Hb; reflexivity.
 Qed.
 
-(* Hyp pages are mapped by no host or VM table. *)
-Theorem hyp_pages_isolated : forall s p pg,
-  reachable s -> own (meta s pg) = Some Hyp -> p <> Hyp -> s2 s p pg = false.
-Proof.
-  intros s p pg H Ho Hp. destruct (s2 s p pg) eqn:Hm; auto. exfalso.
-  destruct (Inv_reachable s H pg) as (_ & _ & _ & Hb & Hmap & _).
-  destruct (Hmap p Hm) as [E|E]; [congruence|]. apply (Hb p E). auto.
-Qed.
+(* ---- non-vacuity and the broken twin (computed on a 4-page pool) ------ *)
 
-(* Another principal's private data (hyp or VM) is visible to q only if
-   its owner shared the page with q: in particular a VM's pages reach the
-   host only scrubbed, unless the VM shared them. *)
-Theorem private_data_confined : forall s p q pg,
-  reachable s -> s2 s q pg = true -> data (meta s pg) = Some p -> p <> Host -> p <> q ->
-  own (meta s pg) = Some p /\ In q (bws (meta s pg)).
-Proof.
-  intros s p q pg H Hm Hd Hp Hpq.
-  destruct (Inv_reachable s H pg) as (_ & _ & _ & _ & Hmap & Hdat).
-  pose proof (Hdat p Hp Hd) as Ho. split; auto.
-  destruct (Hmap q Hm) as [E|E]; auto. congruence.
-Qed.
+Definition c4 := Cfg 2 1 4.
+Definition m4 := start (init_recs c4) 0 [].
+Definition ret_of (x : ms * Z) := snd x.
+Definition evs (m : ms) := List.map e_ev (rev (log m)).
 
-(* Reclaim: afterwards the VM maps nothing, and each page it owned is the
-   host's and scrubbed (zero) -- so the host maps it only after scrubbing. *)
-Theorem reclaim_scrubs : forall s vm pg,
-  reachable s ->
-  let s' := fst (apply s (Reclaim vm)) in
-  s2 s' (VM vm) pg = false /\
-  (own (meta s pg) = Some (VM vm) ->
-     own (meta s' pg) = Some Host /\ data (meta s' pg) = None).
-Proof.
-  intros s vm pg H. simpl. split.
-  - destruct (is_owner (meta s pg) (VM vm)); [reflexivity|].
-    unfold peqb. destruct (peq_dec (VM vm) (VM vm)); congruence.
-  - intros Ho. apply is_owner_true in Ho. rewrite Ho. auto.
-Qed.
-
-(* Non-vacuity: a VM that received a page, wrote private data and shared
-   it with nobody; the host does not map it.  After reclaim the host maps
-   it again, scrubbed. *)
-Theorem isolation_example :
-  let s1 := fst (apply init (Donate 5 1 Host (VM 1))) in
-  let s2' := fst (apply s1 (Write (VM 1) 5)) in
-  let s3 := fst (apply s2' (Reclaim 1)) in
-  data (meta s2' 5) = Some (VM 1) /\ s2 s2' Host 5 = false /\ s2 s2' (VM 1) 5 = true /\
-  s2 s3 Host 5 = true /\ data (meta s3 5) = None /\
-  snd (apply s2' (Share 5 1 Host (VM 2))) = EPERM.
+(* Every error code of the contract is returned by some call. *)
+Theorem error_codes_reachable :
+  ret_of (donate c4 m4 1 0 0 HOST (VM 0)) = EINVAL /\
+  ret_of (donate c4 m4 1 0 1 HYP HOST) = EPERM /\
+  ret_of (donate c4 (fst (share c4 m4 1 0 1 HOST (VM 0))) 1 0 1 HOST (VM 1)) = EBUSY /\
+  ret_of (share c4 (fst (share c4 m4 1 0 1 HOST (VM 0))) 1 0 1 HOST (VM 1)) = EBUSY /\
+  ret_of (reclaim c4 (fst (share c4 (fst (donate c4 m4 1 0 1 HOST (VM 0))) 1 0 1 (VM 0) HOST))
+            (VM 0)) = EBUSY /\
+  snd (fst (hyp_alloc c4 m4 false 0)) = ENOMEM /\
+  ret_of (share c4 (MS [Rec HOST (VM 0) SHARE_MAX SHARED_OWNED false false] 0 [] 0 [])
+            1 0 1 HOST (VM 0)) = EOVERFLOW.
 Proof. vm_compute. repeat split; reflexivity. Qed.
+
+(* A map failure in donate's commit (callback 3: reserve, reserve, unmap,
+   map) is rolled back: the error comes back, the records are as before,
+   the pages were given back (UNGIVE) and re-mapped for the giver. *)
+Definition rb_run := donate c4 (start (init_recs c4) 0 [(3, ENOMEM)]) 1 0 2 HOST (VM 0).
+
+Theorem rollback_reachable :
+  snd rb_run = ENOMEM /\ recs (fst rb_run) = init_recs c4 /\
+  evs (fst rb_run) = [Reserve HOST 0 2; Reserve (VM 0) 0 2; Unmap HOST 0 2;
+           Trans 0 2 HOST (VM 0) NONE OWNED; Map (VM 0) 0 2 OWNED;
+           Trans 0 2 (VM 0) HOST NONE OWNED; Map HOST 0 2 OWNED].
+Proof. vm_compute. repeat split; reflexivity. Qed.
+
+(* Reclaim of a VM's page: unmapped from the VM, scrubbed, recorded as the
+   host's, and only then mapped for the host. *)
+Definition rc_run :=
+  reclaim c4 (start (recs (fst (donate c4 m4 1 0 1 HOST (VM 0)))) 0 []) (VM 0).
+
+Theorem reclaim_scrubs :
+  snd rc_run = 0%Z /\ recs (fst rc_run) = init_recs c4 /\
+  evs (fst rc_run) = [Reserve (VM 0) 0 1; Reserve HOST 0 1; Unmap (VM 0) 0 1; Scrub 0 1;
+           Trans 0 1 (VM 0) HOST NONE OWNED; Map HOST 0 1 OWNED].
+Proof. vm_compute. repeat split; reflexivity. Qed.
+
+(* The broken twin VRM_TWIN_NO_OWNER_CHECK (lib/pool/transitions.c): a hyp
+   page the hyp allocated is given by the "host" to VM 0, which then maps
+   it -- isolation broken; the real donate refuses with -EPERM. *)
+Definition m_hyp := fst (fst (hyp_alloc c4 (fst (boot_assign c4 m4 2 0 1 HYP)) false 0)).
+
+Definition tw_run := donate_gen false c4 m_hyp 2 0 1 HOST (VM 0).
+
+Theorem twin_no_owner_check_breaks_isolation :
+  owner (get (recs m_hyp) 1) = HYP /\
+  ret_of (donate c4 m_hyp 2 0 1 HOST (VM 0)) = EPERM /\
+  snd tw_run = 0%Z /\ owner (get (recs (fst tw_run)) 1) = VM 0 /\
+  In (Map (VM 0) 1 1 OWNED) (evs (fst tw_run)).
+Proof. vm_compute. repeat split; auto 10. Qed.
