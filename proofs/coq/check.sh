@@ -107,6 +107,8 @@ TLB2Vmid.twin_rollover_no_alle1is
 TLB2Vmid.rollover_completes
 Pool.Inv_init
 Pool.Inv_apply
+Pool.rejected_no_effect
+Pool.reclaim_scrub_before_host_map
 Pool.error_codes_reachable
 Pool.rollback_reachable
 Pool.reclaim_scrubs
