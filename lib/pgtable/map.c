@@ -26,8 +26,8 @@ static int map_run(const struct pgt_op *op, const struct vrm_pgt_visit_ctx *ctx,
 
 	/* Checked builds: the run's writes are checked in one pass (below). */
 	VRM_CHECK(vrm_pgt__check_run_begin());
-	/* ACSL (Frama-C WP, proofs/wp/pgt_map.c): pgt_pte_write's contract
-	 * there requires the entry to be invalid and equal to `old`. */
+	/* ACSL (Frama-C WP, proofs/wp/pgt_map_run.c): pgt_pte_write's
+	 * contract there requires the entry to be invalid and equal to `old`. */
 	/*@ loop invariant 0 <= n <= room;
 	  @ loop assigns n, old, ctx->ptep[0 .. room - 1];
 	  @ loop variant room - n;
@@ -45,9 +45,11 @@ static int map_run(const struct pgt_op *op, const struct vrm_pgt_visit_ctx *ctx,
 	return (int)n;
 }
 
-static int map_visit(struct vrm_pgt_visit_ctx *ctx, enum vrm_pgt_visit which)
+/* map_visit's decisions, on a typed op (the walker's `void *arg` is cast
+ * in map_visit below, so Frama-C WP's typed memory model can follow op:
+ * proofs/wp/pgt_map.c proves this function's contract). */
+static int map_visit_op(struct pgt_op *op, struct vrm_pgt_visit_ctx *ctx)
 {
-	struct pgt_op *op = ctx->arg;
 	struct vrm_pgt *pgt = op->pgt;
 	int level = ctx->level;
 	uint64_t esize = UINT64_C(1) << pgt_level_shift(level);
@@ -58,7 +60,6 @@ static int map_visit(struct vrm_pgt_visit_ctx *ctx, enum vrm_pgt_visit which)
 	enum vrm_pgt_stage stage = (enum vrm_pgt_stage)pgt->stage;
 	uint64_t want;
 
-	(void)which;
 	if (!(ctx->old & 1)) {
 		if (whole && level >= 1)
 			return map_run(op, ctx, pa);
@@ -93,6 +94,12 @@ static int map_visit(struct vrm_pgt_visit_ctx *ctx, enum vrm_pgt_visit which)
 		return 0;
 	}
 	return pgt_split(op, ctx);
+}
+
+static int map_visit(struct vrm_pgt_visit_ctx *ctx, enum vrm_pgt_visit which)
+{
+	(void)which;
+	return map_visit_op(ctx->arg, ctx);
 }
 
 static int map_common(struct vrm_pgt *pgt, uint64_t ia, vrm_pa_t pa, uint64_t size,

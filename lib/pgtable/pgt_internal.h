@@ -110,7 +110,10 @@ int pgt_walk_locked(struct vrm_pgt *pgt, uint64_t start, uint64_t end,
 static inline uint64_t pgt_run_room(const struct vrm_pgt_visit_ctx *ctx)
 {
 	unsigned shift = pgt_level_shift(ctx->level);
-	uint64_t table_end = (ctx->addr | ((UINT64_C(1) << (shift + 9)) - 1)) + 1;
+	/* Shifts rather than `(addr | (size - 1)) + 1` (the same value, modulo
+	 * 2^64): WP proves a shift by a constant as a division
+	 * (proofs/wp/pgt_map_run.c), an OR with a mask it cannot. */
+	uint64_t table_end = ((ctx->addr >> (shift + 9)) + 1) << (shift + 9);
 
 	return (pgt_min(table_end, ctx->end) - ctx->addr) >> shift;
 }

@@ -215,21 +215,41 @@ out:
 #define LAST_GRANT_MASK (W_MASK_COUNT)
 #define LAST_GRANT_WANT (UINT64_C(1) << 32)
 
+/* Check phase of unshare, read-only like donate_check and share_check:
+ * every page must be owner's, lent, and lent to borrower. */
+static int unshare_check(const struct vrm_pool *pool, uint64_t idx, uint64_t n,
+			 vrm_principal_t owner, vrm_principal_t borrower)
+{
+	uint64_t i, w;
+
+	/* ACSL (Frama-C WP, proofs/wp/pool_checks.c): every page before i passed. */
+	/*@ loop invariant idx <= i <= idx + n;
+	  @ loop invariant \forall integer j; idx <= j < i ==>
+	  @   W_OWNER(pool->meta[j].word) == owner &&
+	  @   W_STATE(pool->meta[j].word) == VRM_POOL_SHARED_OWNED &&
+	  @   W_BORROWER(pool->meta[j].word) == borrower;
+	  @ loop assigns i, w;
+	  @ loop variant idx + n - i;
+	  @*/
+	for (i = idx; i < idx + n; i++) {
+		w = pool_word(pool, i);
+		if (W_OWNER(w) != owner || W_STATE(w) != VRM_POOL_SHARED_OWNED ||
+		    W_BORROWER(w) != borrower)
+			return -VRM_EPERM;
+	}
+	return 0;
+}
+
 int vrm_pool_unshare(struct vrm_pool *pool, vrm_pa_t pa, uint64_t npages,
 		     vrm_principal_t owner, vrm_principal_t borrower)
 {
-	uint64_t idx, end, i, s, n, w, fail = 0;
+	uint64_t idx, end, i, s, n, fail = 0;
 	int ret = share_begin(pool, pa, npages, owner, borrower, &idx);
 
 	if (ret != 0)
 		return ret;
 	end = idx + npages;
-	for (i = idx; i < end && ret == 0; i++) {
-		w = pool_word(pool, i);
-		if (W_OWNER(w) != owner || W_STATE(w) != VRM_POOL_SHARED_OWNED ||
-		    W_BORROWER(w) != borrower)
-			ret = -VRM_EPERM;
-	}
+	ret = unshare_check(pool, idx, npages, owner, borrower);
 	for (i = idx; ret == 0 && pool_run(pool, &i, end, LAST_GRANT_MASK, LAST_GRANT_WANT, &s, &n);)
 		ret = reserve(pool, borrower, s, n);
 	if (ret != 0)

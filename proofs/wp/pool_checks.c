@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * WP harness: lib/pool/transitions.c, the check phase of donate and share
- * (donate_check, share_check): run under the locks before anything is
- * reserved or written, they must only read (check-then-commit) and must
- * refuse exactly when some page of the range breaks the transition's
- * precondition. Contracts on prototypes; the loop invariants are in
+ * WP harness: lib/pool/transitions.c, the check phase of donate, share
+ * and unshare (donate_check, share_check, unshare_check): run under the
+ * locks before anything is reserved or written, they must only read
+ * (check-then-commit) and must refuse exactly when some page of the range
+ * breaks the transition's precondition. Contracts on prototypes; the loop invariants are in
  * transitions.c, which is #included below.
  */
 #include "../../lib/pool/internal.h"
@@ -14,6 +14,8 @@
 /*@ predicate donate_page_ok(uint64_t w, vrm_principal_t from) = DONATE_PAGE_OK(w, from);
   @ predicate share_page_ok(uint64_t w, vrm_principal_t owner, vrm_principal_t borrower) =
   @   SHARE_PAGE_OK(w, owner, borrower);
+  @ predicate unshare_page_ok(uint64_t w, vrm_principal_t owner, vrm_principal_t borrower) =
+  @   UNSHARE_PAGE_OK(w, owner, borrower);
   @*/
 
 /*@ requires \valid_read(pool);
@@ -38,5 +40,16 @@ static int donate_check(const struct vrm_pool *pool, uint64_t idx, uint64_t n,
   @*/
 static int share_check(const struct vrm_pool *pool, uint64_t idx, uint64_t n,
 		       vrm_principal_t owner, vrm_principal_t borrower);
+
+/*@ requires \valid_read(pool);
+  @ requires idx + n <= 18446744073709551615;
+  @ requires \valid_read(pool->meta + (idx .. idx + n - 1));
+  @ assigns \nothing;
+  @ ensures codes: \result == 0 || \result == -VRM_EPERM;
+  @ ensures ok_iff: \result == 0 <==> (\forall integer j; idx <= j < idx + n ==>
+  @   unshare_page_ok(pool->meta[j].word, owner, borrower));
+  @*/
+static int unshare_check(const struct vrm_pool *pool, uint64_t idx, uint64_t n,
+			 vrm_principal_t owner, vrm_principal_t borrower);
 
 #include "../../lib/pool/transitions.c"

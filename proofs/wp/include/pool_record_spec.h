@@ -27,9 +27,9 @@ static inline uint64_t vrm_read_once_64(const volatile uint64_t *p);
   @*/
 static inline uint64_t pool_word(const struct vrm_pool *pool, uint64_t idx);
 
-/* donate_check / share_check pass iff every page of the range meets these
- * (proven in pool_checks.c); vrm_pool_unshare's inline check loop demands
- * UNSHARE_PAGE_OK of every page (not proven: pool_apply.c assumes it). */
+/* donate_check / share_check / unshare_check pass iff every page of the
+ * range meets these (proven in pool_checks.c); pool_apply.c takes them as
+ * the per-page conditions its OP_GIVE / OP_SHARE / OP_UNSHARE goals assume. */
 #define DONATE_PAGE_OK(w, from) \
 	(W_OWNER(w) == (from) && W_STATE(w) == VRM_POOL_OWNED && \
 	 (W_FLAGS(w) & F_HYP_FREE) == 0)
