@@ -131,6 +131,17 @@ static uint64_t pool_commit(struct vrm_pool *pool, uint64_t idx, uint64_t n,
 	return w;
 }
 
+/* The ownership-event hook, after the records changed. Its own function so
+ * that the WP proof of pool_transition (proofs/wp/pool_core.c) can state
+ * the hook's contract -- it writes nothing of the pool -- as a named
+ * hypothesis: WP cannot follow a call through a pointer. */
+static void notify(const struct vrm_pool *pool, uint64_t idx, uint64_t n,
+		   uint64_t old, uint64_t w)
+{
+	pool->on_transition(pool->on_transition_arg, pool_pa(pool, idx), n,
+			    W_OWNER(old), W_OWNER(w), W_BORROWER(w), W_STATE(w));
+}
+
 void pool_transition(struct vrm_pool *pool, uint64_t idx, uint64_t n,
 		     enum pool_op op, vrm_principal_t p, uint32_t arg)
 {
@@ -153,8 +164,7 @@ void pool_transition(struct vrm_pool *pool, uint64_t idx, uint64_t n,
 	}
 #endif
 	if (pool->on_transition != NULL && op != OP_SET_FLAGS && op != OP_CLEAR_FLAGS)
-		pool->on_transition(pool->on_transition_arg, pool_pa(pool, idx), n,
-				    W_OWNER(old), W_OWNER(w), W_BORROWER(w), W_STATE(w));
+		notify(pool, idx, n, old, w);
 }
 
 bool pool_run(const struct vrm_pool *pool, uint64_t *i, uint64_t end,
@@ -162,6 +172,13 @@ bool pool_run(const struct vrm_pool *pool, uint64_t *i, uint64_t end,
 {
 	uint64_t j = *i;
 
+	/* ACSL (Frama-C WP, proofs/wp/pool_core.c): no page from *i to j
+	 * matches; then every page from *start to j does. */
+	/*@ loop invariant *i <= j <= end;
+	  @ loop invariant \forall integer k; *i <= k < j ==> (pool->meta[k].word & mask) != want;
+	  @ loop assigns j;
+	  @ loop variant end - j;
+	  @*/
 	while (j < end && (pool_word(pool, j) & mask) != want)
 		j++;
 	if (j == end) {
@@ -169,6 +186,11 @@ bool pool_run(const struct vrm_pool *pool, uint64_t *i, uint64_t end,
 		return false;
 	}
 	*start = j;
+	/*@ loop invariant *start <= j <= end;
+	  @ loop invariant \forall integer k; *start <= k < j ==> (pool->meta[k].word & mask) == want;
+	  @ loop assigns j;
+	  @ loop variant end - j;
+	  @*/
 	while (j < end && (pool_word(pool, j) & mask) == want)
 		j++;
 	*n = j - *start;

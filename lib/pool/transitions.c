@@ -250,17 +250,43 @@ int vrm_pool_unshare(struct vrm_pool *pool, vrm_pa_t pa, uint64_t npages,
 		return ret;
 	end = idx + npages;
 	ret = unshare_check(pool, idx, npages, owner, borrower);
+	/* ACSL (Frama-C WP, proofs/wp/pool_ops.c): these loops write no
+	 * record (loop assigns), each run moves i forward (variant), and
+	 * while ret is 0 the check above held for every page. */
+	/*@ loop invariant idx <= i <= end;
+	  @ loop invariant ret <= 0;
+	  @ loop invariant ret == 0 ==> \forall integer j; idx <= j < end ==>
+	  @   W_OWNER(pool->meta[j].word) == owner &&
+	  @   W_STATE(pool->meta[j].word) == VRM_POOL_SHARED_OWNED &&
+	  @   W_BORROWER(pool->meta[j].word) == borrower;
+	  @ loop assigns i, s, n, ret;
+	  @ loop variant end - i;
+	  @*/
 	for (i = idx; ret == 0 && pool_run(pool, &i, end, LAST_GRANT_MASK, LAST_GRANT_WANT, &s, &n);)
 		ret = reserve(pool, borrower, s, n);
 	if (ret != 0)
 		goto out;
 	/* The borrower loses its mapping (and its TLB entries) before the
 	 * record says the owner has the page alone again. */
+	/*@ loop invariant idx <= i <= end;
+	  @ loop invariant ret <= 0;
+	  @ loop invariant ret == 0 || idx <= fail < end;
+	  @ loop invariant ret == 0 ==> \forall integer j; idx <= j < end ==>
+	  @   W_OWNER(pool->meta[j].word) == owner &&
+	  @   W_STATE(pool->meta[j].word) == VRM_POOL_SHARED_OWNED &&
+	  @   W_BORROWER(pool->meta[j].word) == borrower;
+	  @ loop assigns i, s, n, ret, fail;
+	  @ loop variant end - i;
+	  @*/
 	for (i = idx; ret == 0 && pool_run(pool, &i, end, LAST_GRANT_MASK, LAST_GRANT_WANT, &s, &n);) {
 		ret = unmap(pool, borrower, s, n);
 		fail = s;
 	}
 	if (ret != 0) {
+		/*@ loop invariant idx <= i <= fail;
+		  @ loop assigns i, s, n;
+		  @ loop variant fail - i;
+		  @*/
 		for (i = idx; pool_run(pool, &i, fail, LAST_GRANT_MASK, LAST_GRANT_WANT, &s, &n);)
 			if (map(pool, borrower, s, n, VRM_POOL_SHARED_BORROWED) != 0)
 				pool_rollback_failed(pool_pa(pool, s));

@@ -54,34 +54,7 @@ static inline void vrm_write_once_64(volatile uint64_t *p, uint64_t v);
 static inline uint64_t w_make(vrm_principal_t owner, vrm_principal_t borrower,
 			      uint32_t count, enum vrm_pool_state state, uint32_t flags);
 
-/* The pool invariant, per record: lib/pool/invariants.c record_ok, clause by
- * clause, on the five field values (o b c s f), with pool->max_vms as mv.
- * Macros rather than ACSL predicates: WP's simplifier (Qed) sees through a
- * macro, not through a predicate, and it is Qed that decides the flag-bit
- * arithmetic. FIELDS_OK_UPTO allows the flags in `scratch` too: F_PENDING,
- * the mark an operation sets and clears again within one call under its
- * locks (share, reclaim). */
-#define ACTOR_OK(q, mv) \
-	((q) == VRM_PRINCIPAL_HYP || (q) == VRM_PRINCIPAL_HOST || \
-	 (VRM_PRINCIPAL_IS_VM(q) && VRM_PRINCIPAL_VM_ID(q) < (mv)))
-#define HOST_VM_PAIR(o, b) \
-	(((o) == VRM_PRINCIPAL_HOST && VRM_PRINCIPAL_IS_VM(b)) || \
-	 (VRM_PRINCIPAL_IS_VM(o) && (b) == VRM_PRINCIPAL_HOST))
-#define FIELDS_OK_UPTO(o, b, c, s, f, mv, scratch) \
-	(((o) == VRM_PRINCIPAL_NONE || ACTOR_OK(o, mv)) && \
-	 ((f) & ~(F_HYP_FREE | (scratch))) == 0 && \
-	 (((f) & F_HYP_FREE) == 0 || (o) == VRM_PRINCIPAL_HYP) && \
-	 ((s) == VRM_POOL_OWNED || (s) == VRM_POOL_SHARED_OWNED) && \
-	 ((s) == VRM_POOL_OWNED ==> (c) == 0 && (b) == VRM_PRINCIPAL_NONE) && \
-	 ((s) == VRM_POOL_SHARED_OWNED ==> \
-	  (c) != 0 && ACTOR_OK(b, mv) && ((f) & F_HYP_FREE) == 0 && HOST_VM_PAIR(o, b)))
-#define FIELDS_OK(o, b, c, s, f, mv) FIELDS_OK_UPTO(o, b, c, s, f, mv, 0)
-#define RECORD_OK_UPTO(w, mv, scratch) \
-	FIELDS_OK_UPTO(W_OWNER(w), W_BORROWER(w), W_COUNT(w), W_STATE(w), W_FLAGS(w), mv, scratch)
-#define RECORD_OK(w, mv) RECORD_OK_UPTO(w, mv, 0)
-/* The pool's principals fit their 16-bit fields (vrm_pool_init refuses a
- * larger max_vms). */
-#define MV_OK(mv) (0 <= (mv) && (mv) <= VRM_POOL_MAX_VMS)
+/* RECORD_OK, FIELDS_OK, ACTOR_OK, MV_OK: pool_record_spec.h. */
 
 /* The check phase's per-page preconditions: SHARE_PAGE_OK and
  * UNSHARE_PAGE_OK (pool_record_spec.h). A give writes a record that does
@@ -210,18 +183,8 @@ static inline uint64_t w_make(vrm_principal_t owner, vrm_principal_t borrower,
   @*/
 static uint64_t apply(uint64_t w, enum pool_op op, vrm_principal_t p, uint32_t arg);
 
-/*@ requires \valid(pool);
-  @ requires idx + n <= 18446744073709551615;
-  @ requires \valid(pool->meta + (idx .. idx + n - 1));
-  @ requires \valid_read(pool->meta + idx);
-  @ requires \separated(pool, pool->meta + (idx .. idx + n - 1));
-  @ assigns pool->meta[idx .. idx + n - 1].word;
-  @ ensures applied: \forall integer j; idx <= j < idx + n ==>
-  @   pool_applied(\old(pool->meta[j].word), pool->meta[j].word, op, p, arg);
-  @ ensures last: n > 0 ==> \result == pool->meta[idx + n - 1].word;
-  @ ensures none: n == 0 ==> \result == \old(pool->meta[idx].word);
-  @*/
-static uint64_t pool_commit(struct vrm_pool *pool, uint64_t idx, uint64_t n,
-			    enum pool_op op, vrm_principal_t p, uint32_t arg);
+/* pool_commit's contract, proven here, is in pool_core_spec.h (pool_core.c
+ * proves pool_transition from it). */
+#include "pool_core_spec.h"
 
 #include "../../lib/pool/core.c"

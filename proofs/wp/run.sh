@@ -79,6 +79,8 @@ harnesses=(
 	"pgt_roundtrip:attrs_roundtrip:-inline-calls vrm_pgt_desc_leaf,vrm_pgt_desc_prot,s2_attrs,s1_attrs,s2_exec,vrm_pgt_prot_valid,prot_valid_feats,vrm_pgt_features,vrm_pgt_level_size,pgt_level_shift -wp-auto wp:range -wp-timeout 1 -wp-no-smoke-dead-code -wp-no-smoke-dead-call"
 	"pool_range:pool_range:-wp-auto wp:bitshift"
 	"pool_checks:donate_check,share_check,unshare_check,pool_word,vrm_read_once_64:-wp-no-volatile"
+	"pool_core:pool_transition,pool_run,pool_lock,pool_unlock,stripe,pool_actor_ok,pool_pa,pool_word,vrm_read_once_64:-wp-no-volatile"
+	"pool_ops:vrm_pool_donate,vrm_pool_unshare,donate_dir_ok,share_pair_ok,share_begin:-wp-no-volatile"
 	"pool_apply:w_make,apply,pool_commit,pool_word,vrm_read_once_64,vrm_write_once_64:-wp-no-volatile -wp-timeout 1 -wp-auto wp:bitwised,wp:bitrange"
 )
 
