@@ -44,6 +44,30 @@ static inline vrm_pa_t pool_pa(const struct vrm_pool *pool, uint64_t idx)
 	return pool->base + (idx << VRM_PAGE_SHIFT);
 }
 
+/* The ops callbacks (pool.h's ops contract) for the pages [idx, idx + n).
+ * Every callback call of the transitions goes through these, so that the
+ * WP proofs (proofs/wp/pool_ops.c) can state that contract on them as a
+ * named hypothesis: WP cannot follow a call through a pointer. */
+static inline int pool_cb_reserve(struct vrm_pool *pool, vrm_principal_t who, uint64_t idx,
+				  uint64_t n)
+{
+	if (pool->ops.reserve == NULL)
+		return 0;
+	return pool->ops.reserve(pool->ops.ctx, who, pool_pa(pool, idx), n);
+}
+
+static inline int pool_cb_map(struct vrm_pool *pool, vrm_principal_t who, uint64_t idx,
+			      uint64_t n, enum vrm_pool_state s)
+{
+	return pool->ops.map(pool->ops.ctx, who, pool_pa(pool, idx), n, s);
+}
+
+static inline int pool_cb_unmap(struct vrm_pool *pool, vrm_principal_t who, uint64_t idx,
+				uint64_t n)
+{
+	return pool->ops.unmap(pool->ops.ctx, who, pool_pa(pool, idx), n);
+}
+
 /* The host, the hyp or a VM below max_vms (NONE is no actor). */
 static inline bool pool_actor_ok(const struct vrm_pool *pool, vrm_principal_t p)
 {

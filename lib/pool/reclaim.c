@@ -15,13 +15,6 @@
 #define SHARED_WANT    ((uint64_t)VRM_POOL_SHARED_OWNED << 48)
 #define PENDING_MASK   W_FLAG(F_PENDING)
 
-static int cb_reserve(struct vrm_pool *pool, vrm_principal_t who, uint64_t s, uint64_t n)
-{
-	if (pool->ops.reserve == NULL)
-		return 0;
-	return pool->ops.reserve(pool->ops.ctx, who, pool_pa(pool, s), n);
-}
-
 /* Re-map the VM's owned runs below owned_stop and borrowed runs below
  * borrowed_stop: the ones an aborted reclaim had unmapped. */
 static void remap_vm(struct vrm_pool *pool, vrm_principal_t vm, uint64_t owned_stop,
@@ -30,11 +23,10 @@ static void remap_vm(struct vrm_pool *pool, vrm_principal_t vm, uint64_t owned_s
 	uint64_t i, s, n, ow = vm, bw = ((uint64_t)vm << 16) | SHARED_WANT;
 
 	for (i = 0; pool_run(pool, &i, owned_stop, OWNER_MASK, ow, &s, &n);)
-		if (pool->ops.map(pool->ops.ctx, vm, pool_pa(pool, s), n, VRM_POOL_OWNED) != 0)
+		if (pool_cb_map(pool, vm, s, n, VRM_POOL_OWNED) != 0)
 			pool_rollback_failed(pool_pa(pool, s));
 	for (i = 0; pool_run(pool, &i, borrowed_stop, BORROW_MASK, bw, &s, &n);)
-		if (pool->ops.map(pool->ops.ctx, vm, pool_pa(pool, s), n,
-				  VRM_POOL_SHARED_BORROWED) != 0)
+		if (pool_cb_map(pool, vm, s, n, VRM_POOL_SHARED_BORROWED) != 0)
 			pool_rollback_failed(pool_pa(pool, s));
 }
 
@@ -46,14 +38,14 @@ static int unmap_vm(struct vrm_pool *pool, vrm_principal_t vm)
 	int ret;
 
 	for (i = 0; pool_run(pool, &i, end, OWNER_MASK, ow, &s, &n);) {
-		ret = pool->ops.unmap(pool->ops.ctx, vm, pool_pa(pool, s), n);
+		ret = pool_cb_unmap(pool, vm, s, n);
 		if (ret != 0) {
 			remap_vm(pool, vm, s, 0);
 			return ret;
 		}
 	}
 	for (i = 0; pool_run(pool, &i, end, BORROW_MASK, bw, &s, &n);) {
-		ret = pool->ops.unmap(pool->ops.ctx, vm, pool_pa(pool, s), n);
+		ret = pool_cb_unmap(pool, vm, s, n);
 		if (ret != 0) {
 			remap_vm(pool, vm, end, s);
 			return ret;
@@ -80,12 +72,12 @@ int vrm_pool_reclaim(struct vrm_pool *pool, vrm_principal_t vm)
 		goto out;
 	}
 	for (i = 0; ret == 0 && pool_run(pool, &i, end, OWNER_MASK, vm, &s, &n);) {
-		ret = cb_reserve(pool, vm, s, n);
+		ret = pool_cb_reserve(pool, vm, s, n);
 		if (ret == 0)
-			ret = cb_reserve(pool, VRM_PRINCIPAL_HOST, s, n);
+			ret = pool_cb_reserve(pool, VRM_PRINCIPAL_HOST, s, n);
 	}
 	for (i = 0; ret == 0 && pool_run(pool, &i, end, BORROW_MASK, bw, &s, &n);)
-		ret = cb_reserve(pool, vm, s, n);
+		ret = pool_cb_reserve(pool, vm, s, n);
 	if (ret == 0)
 		ret = unmap_vm(pool, vm);
 	if (ret != 0)
@@ -98,14 +90,12 @@ int vrm_pool_reclaim(struct vrm_pool *pool, vrm_principal_t vm)
 		pool_scrub_range(pool, s, n);
 #endif
 		pool_transition(pool, s, n, OP_GIVE, VRM_PRINCIPAL_HOST, F_PENDING);
-		ret = pool->ops.map(pool->ops.ctx, VRM_PRINCIPAL_HOST, pool_pa(pool, s), n,
-				    VRM_POOL_OWNED);
+		ret = pool_cb_map(pool, VRM_PRINCIPAL_HOST, s, n, VRM_POOL_OWNED);
 		fail = s;
 	}
 	if (ret != 0) {
 		for (i = 0; pool_run(pool, &i, end, PENDING_MASK, PENDING_MASK, &s, &n);) {
-			if (s < fail && pool->ops.unmap(pool->ops.ctx, VRM_PRINCIPAL_HOST,
-							pool_pa(pool, s), n) != 0) {
+			if (s < fail && pool_cb_unmap(pool, VRM_PRINCIPAL_HOST, s, n) != 0) {
 				/* Still the host's mapping: leave it the host's. */
 				pool_rollback_failed(pool_pa(pool, s));
 				pool_transition(pool, s, n, OP_CLEAR_FLAGS, 0, F_PENDING);

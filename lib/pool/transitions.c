@@ -18,24 +18,6 @@ static bool donate_dir_ok(const struct vrm_pool *pool, vrm_principal_t from,
 	return from == VRM_PRINCIPAL_HYP && to == VRM_PRINCIPAL_HOST;
 }
 
-static int reserve(struct vrm_pool *pool, vrm_principal_t who, uint64_t idx, uint64_t n)
-{
-	if (pool->ops.reserve == NULL)
-		return 0;
-	return pool->ops.reserve(pool->ops.ctx, who, pool_pa(pool, idx), n);
-}
-
-static int map(struct vrm_pool *pool, vrm_principal_t who, uint64_t idx, uint64_t n,
-	       enum vrm_pool_state s)
-{
-	return pool->ops.map(pool->ops.ctx, who, pool_pa(pool, idx), n, s);
-}
-
-static int unmap(struct vrm_pool *pool, vrm_principal_t who, uint64_t idx, uint64_t n)
-{
-	return pool->ops.unmap(pool->ops.ctx, who, pool_pa(pool, idx), n);
-}
-
 static int donate_check(const struct vrm_pool *pool, uint64_t idx, uint64_t n,
 			vrm_principal_t from)
 {
@@ -83,23 +65,23 @@ int vrm_pool_donate(struct vrm_pool *pool, vrm_pa_t pa, uint64_t npages,
 	pool_lock(pool, from, to);
 	ret = donate_check(pool, idx, npages, from);
 	if (ret == 0)
-		ret = reserve(pool, from, idx, npages);
+		ret = pool_cb_reserve(pool, from, idx, npages);
 	if (ret == 0)
-		ret = reserve(pool, to, idx, npages);
+		ret = pool_cb_reserve(pool, to, idx, npages);
 	if (ret == 0)
-		ret = unmap(pool, from, idx, npages);
+		ret = pool_cb_unmap(pool, from, idx, npages);
 	if (ret != 0)
 		goto out; /* nothing changed: unmap is all-or-nothing */
 	/* Hyp memory may hold secrets (keys, other VMs' metadata). */
 	if (from == VRM_PRINCIPAL_HYP)
 		pool_scrub_range(pool, idx, npages);
 	pool_transition(pool, idx, npages, OP_GIVE, to, 0);
-	ret = map(pool, to, idx, npages, VRM_POOL_OWNED);
+	ret = pool_cb_map(pool, to, idx, npages, VRM_POOL_OWNED);
 	if (ret != 0) {
 		/* Roll back: the receiver's table is unchanged (map is
 		 * all-or-nothing), so give the pages back and re-map them. */
 		pool_transition(pool, idx, npages, OP_UNGIVE, from, 0);
-		if (map(pool, from, idx, npages, VRM_POOL_OWNED) != 0)
+		if (pool_cb_map(pool, from, idx, npages, VRM_POOL_OWNED) != 0)
 			pool_rollback_failed(pa);
 	}
 out:
@@ -174,7 +156,7 @@ int vrm_pool_share(struct vrm_pool *pool, vrm_pa_t pa, uint64_t npages,
 	end = idx + npages;
 	ret = share_check(pool, idx, npages, owner, borrower);
 	for (i = idx; ret == 0 && pool_run(pool, &i, end, UNSHARED_MASK, UNSHARED_WANT, &s, &n);)
-		ret = reserve(pool, borrower, s, n);
+		ret = pool_cb_reserve(pool, borrower, s, n);
 	if (ret != 0)
 		goto out;
 	/* Mark the first-time pages: they are the ones to map (and to find
@@ -183,14 +165,14 @@ int vrm_pool_share(struct vrm_pool *pool, vrm_pa_t pa, uint64_t npages,
 		pool_transition(pool, s, n, OP_SET_FLAGS, 0, F_PENDING);
 	for (i = idx; ret == 0 && pool_run(pool, &i, end, PENDING_MASK, PENDING_MASK, &s, &n);) {
 		pool_transition(pool, s, n, OP_SHARE, borrower, 0);
-		ret = map(pool, borrower, s, n, VRM_POOL_SHARED_BORROWED);
+		ret = pool_cb_map(pool, borrower, s, n, VRM_POOL_SHARED_BORROWED);
 		fail = s;
 	}
 	if (ret != 0) {
 		/* Undo the runs before the failed one (mapped: unmap first),
 		 * then the failed one (its map changed nothing). */
 		for (i = idx; pool_run(pool, &i, fail, PENDING_MASK, PENDING_MASK, &s, &n);) {
-			if (unmap(pool, borrower, s, n) != 0) {
+			if (pool_cb_unmap(pool, borrower, s, n) != 0) {
 				/* Still mapped: keep it recorded as lent. */
 				pool_rollback_failed(pool_pa(pool, s));
 				pool_transition(pool, s, n, OP_CLEAR_FLAGS, 0, F_PENDING);
@@ -263,7 +245,7 @@ int vrm_pool_unshare(struct vrm_pool *pool, vrm_pa_t pa, uint64_t npages,
 	  @ loop variant end - i;
 	  @*/
 	for (i = idx; ret == 0 && pool_run(pool, &i, end, LAST_GRANT_MASK, LAST_GRANT_WANT, &s, &n);)
-		ret = reserve(pool, borrower, s, n);
+		ret = pool_cb_reserve(pool, borrower, s, n);
 	if (ret != 0)
 		goto out;
 	/* The borrower loses its mapping (and its TLB entries) before the
@@ -279,7 +261,7 @@ int vrm_pool_unshare(struct vrm_pool *pool, vrm_pa_t pa, uint64_t npages,
 	  @ loop variant end - i;
 	  @*/
 	for (i = idx; ret == 0 && pool_run(pool, &i, end, LAST_GRANT_MASK, LAST_GRANT_WANT, &s, &n);) {
-		ret = unmap(pool, borrower, s, n);
+		ret = pool_cb_unmap(pool, borrower, s, n);
 		fail = s;
 	}
 	if (ret != 0) {
@@ -288,7 +270,7 @@ int vrm_pool_unshare(struct vrm_pool *pool, vrm_pa_t pa, uint64_t npages,
 		  @ loop variant fail - i;
 		  @*/
 		for (i = idx; pool_run(pool, &i, fail, LAST_GRANT_MASK, LAST_GRANT_WANT, &s, &n);)
-			if (map(pool, borrower, s, n, VRM_POOL_SHARED_BORROWED) != 0)
+			if (pool_cb_map(pool, borrower, s, n, VRM_POOL_SHARED_BORROWED) != 0)
 				pool_rollback_failed(pool_pa(pool, s));
 		goto out;
 	}

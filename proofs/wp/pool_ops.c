@@ -19,8 +19,9 @@
  * pool_checks_spec.h, pool_record_spec.h.
  *
  * Hypotheses (contracts used, not proven; proofs/README.md): the ops
- * contract of include/vrm/pool.h as seen from the records -- reserve, map
- * and unmap (one indirect call each) write nothing of the pool and return
+ * contract of include/vrm/pool.h as seen from the records -- pool_cb_reserve,
+ * pool_cb_map and pool_cb_unmap (lib/pool/internal.h, one indirect call
+ * each) write nothing of the pool and return
  * 0 or a negative errno; pool_scrub_range zeroes page contents only (no
  * record, no pool field); pool_rollback_failed (the checker's report)
  * writes nothing of the pool. What the callbacks do to the page tables is
@@ -73,25 +74,28 @@
 #define W1(pool, j) \old((pool)->meta)[j].word
 #define IN_RANGE(pool, pa, npages, j) (OLD_IDX(pool, pa) <= j < OLD_IDX(pool, pa) + npages)
 
-/* The ops contract (hypothesis). */
+/* The ops contract (hypothesis), on the wrappers of lib/pool/internal.h
+ * that every callback call goes through. */
 /*@ requires \valid_read(pool);
   @ assigns \nothing;
   @ ensures \result <= 0;
   @*/
-static int reserve(struct vrm_pool *pool, vrm_principal_t who, uint64_t idx, uint64_t n);
+static inline int pool_cb_reserve(struct vrm_pool *pool, vrm_principal_t who, uint64_t idx,
+				  uint64_t n);
 
 /*@ requires \valid_read(pool);
   @ assigns \nothing;
   @ ensures \result <= 0;
   @*/
-static int map(struct vrm_pool *pool, vrm_principal_t who, uint64_t idx, uint64_t n,
-	       enum vrm_pool_state s);
+static inline int pool_cb_map(struct vrm_pool *pool, vrm_principal_t who, uint64_t idx,
+			      uint64_t n, enum vrm_pool_state s);
 
 /*@ requires \valid_read(pool);
   @ assigns \nothing;
   @ ensures \result <= 0;
   @*/
-static int unmap(struct vrm_pool *pool, vrm_principal_t who, uint64_t idx, uint64_t n);
+static inline int pool_cb_unmap(struct vrm_pool *pool, vrm_principal_t who, uint64_t idx,
+				uint64_t n);
 
 /*@ requires \valid_read(pool);
   @ assigns \nothing;
