@@ -50,7 +50,7 @@
   @*/
 
 /* The memory every pool operation may assume it has alone (its caller's
- * pool and records, pool.h): what all four contracts below require. */
+ * pool and records, pool.h): what both operation contracts below require. */
 #define POOL_PRE(pool) \
 	(\valid(pool) && MV_OK((pool)->max_vms) && \
 	 \valid((pool)->meta + (0 .. (pool)->npages - 1)) && \
