@@ -130,7 +130,7 @@ int main(int argc, char **argv)
 			res[r] = median(t + r * reps, reps) / (double)(G1 / K4);
 		printf("| %s | %.3f | %.3f | %.1fx | %.3f | %.3f | %.1fx |\n", names[g],
 		       res[0], res[1], res[0] / res[1], res[2], res[3], res[2] / res[3]);
-		vrm_tlb_flush_vmid(pgt.vmid); /* vrm_pgt_destroy's precondition */
+		vrm_tlb_flush_vmid(vrm_pgt_vttbr(&pgt)); /* vrm_pgt_destroy's precondition */
 		vrm_pgt_destroy(&pgt);
 	}
 	free(t);

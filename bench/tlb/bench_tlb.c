@@ -37,7 +37,7 @@ static struct counts ours_s2(uint64_t size, uint32_t feats)
 {
 	vrm_tlb_set_features(feats);
 	vrm_tlb_trace_reset();
-	if (vrm_tlb_flush_s2_range(1, 0x40000000, size, VRM_TLB_LEVEL_ANY) != 0)
+	if (vrm_tlb_flush_s2_range(vrm_tlb_vttbr(0, 1), 0x40000000, size, VRM_TLB_LEVEL_ANY) != 0)
 		fprintf(stderr, "flush failed\n");
 	return count_trace();
 }
@@ -125,7 +125,7 @@ int main(void)
 		if (a.dsb > max_dsb) max_dsb = a.dsb;
 		if (b.dsb > max_dsb) max_dsb = b.dsb;
 	}
-	printf("\nmax DSB per stage-2 range call: %zu (dsb ishst + dsb ish, incl. the one"
-	       " before TLBI VMALLE1IS)\n", max_dsb);
+	printf("\nmax DSB per stage-2 range call: %zu (leading dsb ish, the one before"
+	       " TLBI VMALLE1IS, the trailing one)\n", max_dsb);
 	return 0;
 }

@@ -139,7 +139,7 @@ int mem_reclaim(uint32_t slot, struct vrm_pgt *pgt, uint64_t *reclaimed, uint64_
 
 	ret = vrm_pgt_unmap(pgt, 0, UINT64_C(1) << S2_IA_BITS);
 	if (!ret)
-		ret = vrm_tlb_flush_vmid(pgt->vmid);
+		ret = vrm_tlb_flush_vmid(vrm_pgt_vttbr(pgt));
 	if (!ret)
 		ret = vrm_pool_for_each(&hyp_pool, VRM_PRINCIPAL_VM(slot), count_run, &runs);
 	if (!ret)

@@ -85,7 +85,7 @@ struct hyp_ctx *vcpu_run(struct hyp_cpu *c, uint64_t handle, uint64_t idx, uint6
 		/* Under vm->lock, as every operation on the VM's table: none
 		 * flushes by the old VMID once a new one is handed out. */
 		vmid = vmid_load(vm, c->id);
-		v->ctx.vttbr = vm->pgt.root_pa | ((uint64_t)vmid << 48);
+		v->ctx.vttbr = vrm_tlb_vttbr(vm->pgt.root_pa, vmid);
 	}
 	vrm_ticket_unlock(&vm->lock);
 	if (err) {
@@ -100,7 +100,7 @@ struct hyp_ctx *vcpu_run(struct hyp_cpu *c, uint64_t handle, uint64_t idx, uint6
 	vgic_switch(c, host, &v->ctx);
 	load_stage2(&v->ctx);
 	if (flush_local)
-		vrm_tlb_flush_vmid_local(vmid);
+		vrm_tlb_flush_vmid_local(v->ctx.vttbr); /* loaded: no switch */
 	c->loaded = v;
 	c->cur = &v->ctx;
 	/* Last: the slice starts when the guest does. Its end is a physical

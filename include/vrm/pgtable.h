@@ -66,6 +66,7 @@
 
 #include <vrm/types.h>
 #include <vrm/ticket.h>
+#include <vrm/tlb.h>
 
 /* ---- Memory for table pages, supplied by the caller. */
 struct vrm_pgt_mm_ops {
@@ -234,6 +235,17 @@ void vrm_pgt_set_principal(struct vrm_pgt *pgt, uint32_t principal);
  * VRM_TLB_VMID_MAX.
  */
 int vrm_pgt_set_vmid(struct vrm_pgt *pgt, uint16_t vmid);
+
+/*
+ * Stage 2: the VTTBR_EL2 value of the table (root PA as BADDR, CnP 0, its
+ * VMID), what a vCPU of the VM loads and what the stage-2 flushes of
+ * <vrm/tlb.h> take. The root must lie below 2^48: a root above needs
+ * PA[51:48] in BADDR[5:2] (FEAT_LPA2), which this helper does not encode.
+ */
+static inline uint64_t vrm_pgt_vttbr(const struct vrm_pgt *pgt)
+{
+	return vrm_tlb_vttbr(pgt->root_pa, pgt->vmid);
+}
 
 /*
  * Hand every table page (root included) back to mm->free_page. Leaves'

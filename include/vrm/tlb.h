@@ -22,6 +22,20 @@
  *     walks use the new state.
  *  R6 Only the broadcast (*IS) forms reach other PEs; the non-IS forms with
  *     DSB NSH are for a PE acting on itself (vCPU switch, VMID reuse locally).
+ *  R7 Before the EL1&0 context registers (VTTBR_EL2, and TCR_EL1/SCTLR_EL1
+ *     under R8) change behind the back of the context that owns them, the
+ *     walks that context may still have in flight must be complete: a DSB
+ *     (NSH is enough for walks; the broadcast sequences need R1's stores
+ *     complete for every PE as well, so they lead with one DSB ISH). As
+ *     KVM's nVHE enter_vmid_context.       -> leading DSB ISH (local: NSH)
+ *  R8 The stage-2 sequences load the target's whole VTTBR_EL2 (BADDR and
+ *     VMID, never the VMID alone), so that a TLB entry tagged with a VMID
+ *     is only ever built from that VMID's tables, and restore the loaded
+ *     one after. With -Dspeculative_at=true (SPECULATIVE_AT errata, e.g.
+ *     Cortex-A76 1165522, A55 1530923, A57 1319537, A72 1319367): stage-1
+ *     walks are disabled (TCR_EL1.EPD0/EPD1, ISB) and SCTLR_EL1.M set if
+ *     clear (ISB) before the VTTBR write, and put back after its restore,
+ *     as KVM's enter_vmid_context / exit_vmid_context.
  *
  * Back ends, chosen at compile time (no function pointers):
  *  - EL2 (VRM_FREESTANDING on aarch64): the instructions themselves.
@@ -46,6 +60,24 @@
 #endif
 #define VRM_TLB_VMID_MAX ((uint32_t)((UINT32_C(1) << VRM_TLB_VMID_BITS) - 1))
 
+/*
+ * The stage-2 functions take the target's VTTBR_EL2 value (Arm ARM
+ * VTTBR_EL2): VMID in [63:48] (8-bit VMIDs: [55:48], [63:56] RES0), BADDR
+ * and CnP below, as the caller's table format needs them (a stage-2 table
+ * of libvrm: vrm_pgt_vttbr()). Only the VMID field is checked: wider than
+ * VRM_TLB_VMID_BITS is -VRM_EINVAL.
+ */
+#define VRM_TLB_VTTBR_VMID_SHIFT 48
+static inline uint64_t vrm_tlb_vttbr(uint64_t baddr, uint16_t vmid)
+{
+	return baddr | ((uint64_t)vmid << VRM_TLB_VTTBR_VMID_SHIFT);
+}
+
+static inline uint16_t vrm_tlb_vttbr_vmid(uint64_t vttbr)
+{
+	return (uint16_t)(vttbr >> VRM_TLB_VTTBR_VMID_SHIFT);
+}
+
 /* Input addresses (IPA, EL2 VA) must be below 2^52 (FEAT_LPA / FEAT_LVA). */
 #define VRM_TLB_ADDR_BITS 52
 /* Level hint: -1 = unknown (no TTL); 0..3 = level of the leaf being removed. */
@@ -61,8 +93,9 @@
  *  - with FEAT_TLBIRANGE: n == 1 -> one TLBI; 2 <= n <= VRM_TLB_RANGE_MAX_PAGES
  *    and the range ends below 2^49 -> range TLBIs from vrm_tlb_range_encode
  *    (at most VRM_TLB_RANGE_MAX_OPS); larger -> the whole-VMID / EL2 flush.
- * Either way ONE leading DSB ISHST and ONE trailing DSB ISH (+ ISB) per call
- * (the stage-2 flavour adds TLBI VMALLE1IS + DSB ISH, rule R3, once).
+ * Either way ONE leading DSB (ISHST; stage 2: ISH, rule R7) and ONE trailing
+ * DSB ISH (+ ISB) per call (the stage-2 flavour adds DSB ISH + TLBI
+ * VMALLE1IS, rule R3, once).
  */
 #define VRM_TLB_MAX_TLBI_OPS 512u
 #define VRM_TLB_RANGE_MAX_PAGES (UINT64_C(32) << 16)  /* (NUM 31 + 1) << (5*3 + 1) */
@@ -108,20 +141,24 @@ int vrm_tlb_range_encode(uint64_t addr, uint64_t pages, int level,
 			 struct vrm_tlb_range_op out[VRM_TLB_RANGE_MAX_OPS]);
 
 /*
- * Stage 2, one IPA (R1-R5): dsb ishst; [vttbr switch; isb];
+ * Stage 2, one IPA (R1-R5, R7, R8): dsb ish; [switch];
  * tlbi ipas2e1is, ipa>>12 (| TTL when level 0..3 and FEAT_TTL);
- * dsb ish; tlbi vmalle1is; dsb ish; isb; [vttbr restore; isb].
- * The VTTBR_EL2 switch (R4) happens only when `vmid` is not the current
- * VMID; the EL2 back end rewrites only VTTBR_EL2.VMID, keeping BADDR.
+ * dsb ish; tlbi vmalle1is; dsb ish; isb; [restore].
+ * [switch] = msr vttbr_el2, vttbr; isb -- only when `vttbr` is not the
+ * value loaded (BADDR and VMID compared); [restore] = msr vttbr_el2, old;
+ * isb. With the SPECULATIVE_AT workaround (R8) [switch] is preceded by
+ * msr tcr_el1 (EPD0|EPD1); isb; [msr sctlr_el1 (M); isb] and [restore]
+ * followed by [msr sctlr_el1, old; isb]; msr tcr_el1, old; isb.
  */
-int vrm_tlb_flush_s2_ipa(uint16_t vmid, vrm_ipa_t ipa, int level);
-/* Stage 2, [ipa, ipa + size): one leading DSB ISHST, per-page / range /
+int vrm_tlb_flush_s2_ipa(uint64_t vttbr, vrm_ipa_t ipa, int level);
+/* Stage 2, [ipa, ipa + size): dsb ish; [switch]; per-page / range /
  * whole-VMID TLBIs by the policy above, then dsb ish; tlbi vmalle1is;
- * dsb ish; isb. size: non-zero multiple of 4 KiB, ipa + size <= 2^52. */
-int vrm_tlb_flush_s2_range(uint16_t vmid, vrm_ipa_t ipa, uint64_t size, int level);
+ * dsb ish; isb; [restore] (the whole-VMID form: dsb ish; isb; [restore]).
+ * size: non-zero multiple of 4 KiB, ipa + size <= 2^52. */
+int vrm_tlb_flush_s2_range(uint64_t vttbr, vrm_ipa_t ipa, uint64_t size, int level);
 /* Every stage-1 and stage-2 entry of the VMID (reclaim of a VM):
- * dsb ishst; [switch]; tlbi vmalls12e1is; dsb ish; isb; [restore]. */
-int vrm_tlb_flush_vmid(uint16_t vmid);
+ * dsb ish; [switch]; tlbi vmalls12e1is; dsb ish; isb; [restore]. */
+int vrm_tlb_flush_vmid(uint64_t vttbr);
 /* EL2 stage 1, one VA: dsb ishst; tlbi vae2is (vale2is when leaf_only: only
  * the last-level entry changed, cached table entries stay), va>>12;
  * dsb ish; isb. */
@@ -147,18 +184,21 @@ void vrm_tlb_sync_el2_map(void);
 void vrm_tlb_flush_all_el1(void);
 
 /* This PE only (R6), e.g. a vCPU of a reused VMID lands on a CPU that may
- * hold its stale entries: dsb nshst; [switch]; tlbi vmalls12e1; dsb nsh;
+ * hold its stale entries: dsb nsh; [switch]; tlbi vmalls12e1; dsb nsh;
  * isb; [restore]. Never for changes other CPUs may have cached. */
-int vrm_tlb_flush_vmid_local(uint16_t vmid);
-/* This PE only: dsb nshst; [switch]; tlbi ipas2e1, ipa>>12 (| TTL);
+int vrm_tlb_flush_vmid_local(uint64_t vttbr);
+/* This PE only: dsb nsh; [switch]; tlbi ipas2e1, ipa>>12 (| TTL);
  * dsb nsh; tlbi vmalle1; dsb nsh; isb; [restore]. */
-int vrm_tlb_flush_s2_ipa_local(uint16_t vmid, vrm_ipa_t ipa, int level);
+int vrm_tlb_flush_s2_ipa_local(uint64_t vttbr, vrm_ipa_t ipa, int level);
 
 /*
- * Erratum workaround (meson -Dtlbi_repeat=true, VRM_TLBI_REPEAT): every TLBI
- * above becomes `tlbi op; dsb ish; tlbi op`, as Linux's
- * ARM64_WORKAROUND_REPEAT_TLBI (__TLBI_0/__TLBI_1 in asm/tlbflush.h), so
- * that build issues one extra DSB per TLBI.
+ * Erratum workaround (meson -Dtlbi_repeat=true, VRM_TLBI_REPEAT): the DSB
+ * ISH that completes each broadcast sequence above (the last one before
+ * its ISB) is followed by `tlbi vale2is, xzr; dsb ish`: one extra TLBI and
+ * DSB per call, whatever the number of TLBIs, as Linux's current
+ * ARM64_WORKAROUND_REPEAT_TLBI (__tlbi_sync_s1ish_hyp in asm/tlbflush.h,
+ * since Linux 7.0; before, every TLBI was repeated). The local (NSH)
+ * sequences are unchanged, as Linux's local flushes.
  */
 
 #endif /* VRM_TLB_H */

@@ -4,8 +4,9 @@
  * event trace (Sequential-TLB-Invalidation made observable on a host, where
  * TLBI is UNDEFINED at EL0 and QEMU's TCG hides missing barriers).
  *
- * Trace. Every barrier and TLBI the hosted back ends issue is appended,
- * in issue order, as { kind, cpu, vmid, operand }. Other modules append
+ * Trace. Every barrier, TLBI and VTTBR_EL2 / TCR_EL1 / SCTLR_EL1 write the
+ * hosted back ends issue is appended, in issue order, as
+ * { kind, cpu, vmid, operand }. Other modules append
  * their own events with vrm_tlb_trace_note() (the page-table code logs
  * VRM_TLB_EV_PTE_WRITE), so a test can assert e.g. that a break-before-make
  * emitted invalidate-write, DSB, TLBI, DSB before the new entry's write.
@@ -55,7 +56,14 @@ enum vrm_tlb_ev_kind {
 	VRM_TLB_EV_TLBI_RVAE2IS,
 	VRM_TLB_EV_TLBI_ALLE2IS,
 	VRM_TLB_EV_TLBI_ALLE1IS,
-	VRM_TLB_EV_LAST_INSN = VRM_TLB_EV_TLBI_ALLE1IS,
+	VRM_TLB_EV_LAST_TLBI = VRM_TLB_EV_TLBI_ALLE1IS,
+	/* System-register writes of the stage-2 sequences' context switch
+	 * (operand = the value written): VTTBR_EL2, and TCR_EL1 / SCTLR_EL1
+	 * for the speculative-AT workaround (see <vrm/tlb.h>). */
+	VRM_TLB_EV_MSR_VTTBR,
+	VRM_TLB_EV_MSR_TCR_EL1,
+	VRM_TLB_EV_MSR_SCTLR_EL1,
+	VRM_TLB_EV_LAST_INSN = VRM_TLB_EV_MSR_SCTLR_EL1,
 	/* notes other modules append (vrm_tlb_trace_note) */
 	VRM_TLB_EV_PTE_WRITE = 0x100, /* operand: address of the entry written */
 	VRM_TLB_EV_PAGE_FREE,         /* operand: PA of a page given back */
@@ -115,11 +123,18 @@ size_t vrm_tlb_model_entries(uint32_t cpu);
 
 /* ---- back-end entry points (called by lib/tlb, not by users) -------- */
 
-/* Set the calling thread's current VMID (its simulated VTTBR_EL2.VMID);
- * returns the previous one. */
-uint16_t vrm_tlb_hosted_swap_vmid(uint16_t vmid);
-/* The calling thread's current VMID. */
+/* The calling thread's simulated VTTBR_EL2 (BADDR, CnP and VMID, as the
+ * stage-2 flushes load it): set it, returning the previous value. Events
+ * carry its VMID field. Starts at 0 (BADDR 0, VMID 0). */
+uint64_t vrm_tlb_hosted_swap_vttbr(uint64_t vttbr);
+/* The calling thread's current VTTBR_EL2 and its VMID field. */
+uint64_t vrm_tlb_hosted_vttbr(void);
 uint16_t vrm_tlb_hosted_vmid(void);
+/* The calling thread's simulated TCR_EL1 and SCTLR_EL1, which only the
+ * speculative-AT workaround touches (reset value 0: stage 1 off). */
+void vrm_tlb_hosted_set_el1(uint64_t tcr, uint64_t sctlr);
+uint64_t vrm_tlb_hosted_tcr_el1(void);
+uint64_t vrm_tlb_hosted_sctlr_el1(void);
 /* Trace an instruction as the calling CPU with its current VMID. */
 void vrm_tlb_trace_insn(uint32_t kind, uint64_t operand);
 /* Trace it and apply it to the model TLBs. */

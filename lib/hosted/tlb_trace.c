@@ -2,30 +2,53 @@
 /*
  * The hosted TLB event trace (<vrm/tlb_model.h>): a fixed array under one
  * mutex, so events from several threads keep one total order, and the
- * per-thread "current VMID" that stands in for VTTBR_EL2.VMID.
+ * per-thread registers that stand in for VTTBR_EL2 (whose VMID field tags
+ * each event) and for TCR_EL1 / SCTLR_EL1 (speculative-AT workaround).
  */
 #include <pthread.h>
 
 #include <vrm/env.h>
+#include <vrm/tlb.h>
 #include <vrm/tlb_model.h>
 
 static pthread_mutex_t trace_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct vrm_tlb_event trace[VRM_TLB_TRACE_CAP];
 static size_t trace_len;
 static uint64_t trace_dropped;
-static _Thread_local uint16_t current_vmid;
+static _Thread_local uint64_t current_vttbr, current_tcr, current_sctlr;
 
-uint16_t vrm_tlb_hosted_swap_vmid(uint16_t vmid)
+uint64_t vrm_tlb_hosted_swap_vttbr(uint64_t vttbr)
 {
-	uint16_t old = current_vmid;
+	uint64_t old = current_vttbr;
 
-	current_vmid = vmid;
+	current_vttbr = vttbr;
 	return old;
+}
+
+uint64_t vrm_tlb_hosted_vttbr(void)
+{
+	return current_vttbr;
 }
 
 uint16_t vrm_tlb_hosted_vmid(void)
 {
-	return current_vmid;
+	return vrm_tlb_vttbr_vmid(current_vttbr);
+}
+
+void vrm_tlb_hosted_set_el1(uint64_t tcr, uint64_t sctlr)
+{
+	current_tcr = tcr;
+	current_sctlr = sctlr;
+}
+
+uint64_t vrm_tlb_hosted_tcr_el1(void)
+{
+	return current_tcr;
+}
+
+uint64_t vrm_tlb_hosted_sctlr_el1(void)
+{
+	return current_sctlr;
 }
 
 static void append(uint32_t kind, uint16_t vmid, uint64_t operand)
@@ -42,7 +65,7 @@ static void append(uint32_t kind, uint16_t vmid, uint64_t operand)
 
 void vrm_tlb_trace_insn(uint32_t kind, uint64_t operand)
 {
-	append(kind, current_vmid, operand);
+	append(kind, vrm_tlb_hosted_vmid(), operand);
 }
 
 void vrm_tlb_trace_note(uint32_t kind, uint64_t operand)
@@ -103,7 +126,7 @@ size_t vrm_tlb_trace_count(uint32_t kind)
 
 bool vrm_tlb_ev_is_tlbi(uint32_t kind)
 {
-	return kind >= VRM_TLB_EV_TLBI_IPAS2E1IS && kind <= VRM_TLB_EV_LAST_INSN;
+	return kind >= VRM_TLB_EV_TLBI_IPAS2E1IS && kind <= VRM_TLB_EV_LAST_TLBI;
 }
 
 bool vrm_tlb_ev_is_dsb(uint32_t kind)
@@ -118,6 +141,7 @@ const char *vrm_tlb_ev_name(uint32_t kind)
 		"tlbi ipas2e1is", "tlbi ipas2e1", "tlbi ripas2e1is", "tlbi vmalle1is",
 		"tlbi vmalle1", "tlbi vmalls12e1is", "tlbi vmalls12e1", "tlbi vae2is",
 		"tlbi vale2is", "tlbi rvae2is", "tlbi alle2is", "tlbi alle1is",
+		"msr vttbr_el2", "msr tcr_el1", "msr sctlr_el1",
 	};
 
 	if (kind < sizeof(names) / sizeof(names[0]))

@@ -61,7 +61,7 @@ void vrm_pgt__check_run_end(const struct vrm_pgt *pgt, const uint64_t *ptep, uin
 static void flush_entry(struct vrm_pgt *pgt, uint64_t addr, int level, bool leaf)
 {
 	if (pgt->stage == VRM_PGT_STAGE2)
-		vrm_tlb_flush_s2_ipa(pgt->vmid, addr, leaf ? level : VRM_TLB_LEVEL_ANY);
+		vrm_tlb_flush_s2_ipa(vrm_pgt_vttbr(pgt), addr, leaf ? level : VRM_TLB_LEVEL_ANY);
 	else
 		vrm_tlb_flush_el2_va(addr, leaf);
 }
@@ -71,7 +71,7 @@ void pgt_flush_range(struct vrm_pgt *pgt, uint64_t ia, uint64_t size)
 	/* No level hint: one call may have removed leaves of several sizes and
 	 * unlinked tables (walk-cache entries need the non-leaf TLBI forms). */
 	if (pgt->stage == VRM_PGT_STAGE2)
-		vrm_tlb_flush_s2_range(pgt->vmid, ia, size, VRM_TLB_LEVEL_ANY);
+		vrm_tlb_flush_s2_range(vrm_pgt_vttbr(pgt), ia, size, VRM_TLB_LEVEL_ANY);
 	else
 		vrm_tlb_flush_el2_range(ia, size);
 }

@@ -2,7 +2,7 @@
 /*
  * The TLB maintenance sequences of <vrm/tlb.h> (Sequential-TLB-Invalidation).
  * Every function checks all its arguments before the first barrier, so a
- * rejected call issues nothing. The rules R1-R6 are listed in tlb.h.
+ * rejected call issues nothing. The rules R1-R8 are listed in tlb.h.
  */
 #include <vrm/tlb.h>
 
@@ -27,9 +27,12 @@ uint32_t vrm_tlb_features(void)
 	return __atomic_load_n(&tlb_feats, __ATOMIC_RELAXED);
 }
 
-static bool vmid_ok(uint16_t vmid)
+/* VTTBR_EL2.VMID is [63:48] (16-bit VMIDs) or [55:48] with [63:56] RES0
+ * (8-bit): the value's top bits must be a VMID the build accepts. BADDR
+ * and CnP are the caller's (the table format decides them). */
+static bool vttbr_ok(uint64_t vttbr)
 {
-	return ((uint32_t)vmid >> VRM_TLB_VMID_BITS) == 0;
+	return ((vttbr >> VRM_TLB_VTTBR_VMID_SHIFT) >> VRM_TLB_VMID_BITS) == 0;
 }
 
 static bool level_ok(int level)
@@ -73,43 +76,45 @@ static int page_hint(int level, uint32_t feats)
 	return level >= 0 && (feats & VRM_TLB_FEAT_TTL) ? level : -1;
 }
 
-int vrm_tlb_flush_s2_ipa(uint16_t vmid, vrm_ipa_t ipa, int level)
+int vrm_tlb_flush_s2_ipa(uint64_t vttbr, vrm_ipa_t ipa, int level)
 {
-	uint64_t op, saved;
+	struct tb_ctx ctx;
+	uint64_t op;
 
-	if (!vmid_ok(vmid) || !addr_ok(ipa) || !level_ok(level))
+	if (!vttbr_ok(vttbr) || !addr_ok(ipa) || !level_ok(level))
 		return -VRM_EINVAL;
 	op = page_operand(ipa, level, vrm_tlb_features());
-	tb_dsb_ishst();                  /* R1: table writes complete first */
-	saved = tb_vmid_enter(vmid);     /* R4 */
-	TB_TLBI(tb_tlbi_ipas2e1is(op));  /* stage-2 entry of this IPA, all PEs */
-	TB_CHECK(vrm_check_tlbi_hint(VRM_TLBI_S2_IPA, vmid, ipa, VRM_PAGE_SIZE, false,
-				     page_hint(level, vrm_tlb_features())));
+	tb_dsb_ish();                    /* R1 (table writes), R7 (walks) */
+	tb_ctx_enter(&ctx, vttbr);       /* R4, R8 */
+	tb_tlbi_ipas2e1is(op);           /* stage-2 entry of this IPA, all PEs */
+	TB_CHECK(vrm_check_tlbi_hint(VRM_TLBI_S2_IPA, vrm_tlb_vttbr_vmid(vttbr), ipa,
+				     VRM_PAGE_SIZE, false, page_hint(level, vrm_tlb_features())));
 	tb_dsb_ish();                    /* R2, and R3 needs it done first */
-	TB_TLBI(tb_tlbi_vmalle1is());    /* R3: combined S1+S2 entries */
-	tb_dsb_ish();                    /* R2 */
+	tb_tlbi_vmalle1is();             /* R3: combined S1+S2 entries */
+	tb_sync_ish();                   /* R2 */
 	tb_isb();                        /* R5 */
-	tb_vmid_exit(saved, vmid);
+	tb_ctx_exit(&ctx);
 	return 0;
 }
 
-int vrm_tlb_flush_s2_ipa_local(uint16_t vmid, vrm_ipa_t ipa, int level)
+int vrm_tlb_flush_s2_ipa_local(uint64_t vttbr, vrm_ipa_t ipa, int level)
 {
-	uint64_t op, saved;
+	struct tb_ctx ctx;
+	uint64_t op;
 
-	if (!vmid_ok(vmid) || !addr_ok(ipa) || !level_ok(level))
+	if (!vttbr_ok(vttbr) || !addr_ok(ipa) || !level_ok(level))
 		return -VRM_EINVAL;
 	op = page_operand(ipa, level, vrm_tlb_features());
-	tb_dsb_nshst();                  /* R1, this PE's stores */
-	saved = tb_vmid_enter(vmid);
-	TB_TLBI(tb_tlbi_ipas2e1(op));    /* R6: this PE only */
-	TB_CHECK(vrm_check_tlbi_hint(VRM_TLBI_S2_IPA, vmid, ipa, VRM_PAGE_SIZE, true,
-				     page_hint(level, vrm_tlb_features())));
+	tb_dsb_nsh();                    /* R1, R7: this PE's stores and walks */
+	tb_ctx_enter(&ctx, vttbr);
+	tb_tlbi_ipas2e1(op);             /* R6: this PE only */
+	TB_CHECK(vrm_check_tlbi_hint(VRM_TLBI_S2_IPA, vrm_tlb_vttbr_vmid(vttbr), ipa,
+				     VRM_PAGE_SIZE, true, page_hint(level, vrm_tlb_features())));
 	tb_dsb_nsh();
-	TB_TLBI(tb_tlbi_vmalle1());      /* R3 */
+	tb_tlbi_vmalle1();               /* R3 */
 	tb_dsb_nsh();
 	tb_isb();
-	tb_vmid_exit(saved, vmid);
+	tb_ctx_exit(&ctx);
 	return 0;
 }
 
@@ -127,9 +132,9 @@ static bool s2_range_tlbis(uint64_t start, uint64_t end, int level, uint32_t fea
 		n = vrm_tlb_range_encode(start, pages, level, ops);
 		for (i = 0; i < n; i++) {
 			if (ops[i].range)
-				TB_TLBI(tb_tlbi_ripas2e1is(ops[i].operand));
+				tb_tlbi_ripas2e1is(ops[i].operand);
 			else
-				TB_TLBI(tb_tlbi_ipas2e1is(page_operand(ops[i].addr, level, feats)));
+				tb_tlbi_ipas2e1is(page_operand(ops[i].addr, level, feats));
 		}
 		/* Range ops carry levels 1-3 in their TTL field whatever
 		 * FEAT_TTL says; a promise about every leaf in the range, so
@@ -140,20 +145,21 @@ static bool s2_range_tlbis(uint64_t start, uint64_t end, int level, uint32_t fea
 	*hint = page_hint(level, feats);
 	if ((end - start) / stride < VRM_TLB_MAX_TLBI_OPS) {
 		for (; start < end; start += stride)
-			TB_TLBI(tb_tlbi_ipas2e1is(page_operand(start, level, feats)));
+			tb_tlbi_ipas2e1is(page_operand(start, level, feats));
 		return false;
 	}
-	TB_TLBI(tb_tlbi_vmalls12e1is());
+	tb_tlbi_vmalls12e1is();
 	return true;
 }
 
-int vrm_tlb_flush_s2_range(uint16_t vmid, vrm_ipa_t ipa, uint64_t size, int level)
+int vrm_tlb_flush_s2_range(uint64_t vttbr, vrm_ipa_t ipa, uint64_t size, int level)
 {
-	uint64_t start, end, stride, saved;
+	uint64_t start, end, stride;
+	struct tb_ctx ctx;
 	bool whole;
 	int hint = -1;
 
-	if (!vmid_ok(vmid) || !range_ok(ipa, size) || !level_ok(level))
+	if (!vttbr_ok(vttbr) || !range_ok(ipa, size) || !level_ok(level))
 		return -VRM_EINVAL;
 	/* A level hint says every leaf in the range is a block of that size:
 	 * one TLBI per block, on block boundaries (flushing more is safe). */
@@ -162,51 +168,53 @@ int vrm_tlb_flush_s2_range(uint16_t vmid, vrm_ipa_t ipa, uint64_t size, int leve
 	end = (ipa + size + stride - 1) & ~(stride - 1);
 	if (end > ADDR_LIMIT || end < start)
 		end = ADDR_LIMIT;
-	tb_dsb_ishst();                          /* R1, once per call */
-	saved = tb_vmid_enter(vmid);             /* R4 */
+	tb_dsb_ish();                            /* R1, R7, once per call */
+	tb_ctx_enter(&ctx, vttbr);               /* R4, R8 */
 	whole = s2_range_tlbis(start, end, level, vrm_tlb_features(), &hint);
 	(void)hint; /* unchecked builds */
-	TB_CHECK(vrm_check_tlbi_hint(whole ? VRM_TLBI_VMID : VRM_TLBI_S2_IPA, vmid, start,
-				     whole ? 0 : end - start, false, whole ? -1 : hint));
-	tb_dsb_ish();                            /* R2, once per call */
-	if (!whole) {
-		TB_TLBI(tb_tlbi_vmalle1is());    /* R3 */
-		tb_dsb_ish();
+	TB_CHECK(vrm_check_tlbi_hint(whole ? VRM_TLBI_VMID : VRM_TLBI_S2_IPA,
+				     vrm_tlb_vttbr_vmid(vttbr), start, whole ? 0 : end - start,
+				     false, whole ? -1 : hint));
+	tb_dsb_ish();                            /* R2 (whole VMID: the last) */
+	if (!whole) {                            /* R3 needs the DSB above first */
+		tb_tlbi_vmalle1is();
+		tb_dsb_ish();                    /* R2 */
 	}
+	tb_repeat_tlbi();                        /* tb_sync_ish's tail, once */
 	tb_isb();                                /* R5 */
-	tb_vmid_exit(saved, vmid);
+	tb_ctx_exit(&ctx);
 	return 0;
 }
 
-int vrm_tlb_flush_vmid(uint16_t vmid)
+int vrm_tlb_flush_vmid(uint64_t vttbr)
 {
-	uint64_t saved;
+	struct tb_ctx ctx;
 
-	if (!vmid_ok(vmid))
+	if (!vttbr_ok(vttbr))
 		return -VRM_EINVAL;
-	tb_dsb_ishst();                          /* R1 */
-	saved = tb_vmid_enter(vmid);             /* R4 */
-	TB_TLBI(tb_tlbi_vmalls12e1is());         /* S1 and S2 of the VMID, all PEs */
-	TB_CHECK(vrm_check_tlbi(VRM_TLBI_VMID, vmid, 0, 0, false));
-	tb_dsb_ish();                            /* R2 */
+	tb_dsb_ish();                            /* R1, R7 */
+	tb_ctx_enter(&ctx, vttbr);               /* R4, R8 */
+	tb_tlbi_vmalls12e1is();                  /* S1 and S2 of the VMID, all PEs */
+	TB_CHECK(vrm_check_tlbi(VRM_TLBI_VMID, vrm_tlb_vttbr_vmid(vttbr), 0, 0, false));
+	tb_sync_ish();                           /* R2 */
 	tb_isb();                                /* R5 */
-	tb_vmid_exit(saved, vmid);
+	tb_ctx_exit(&ctx);
 	return 0;
 }
 
-int vrm_tlb_flush_vmid_local(uint16_t vmid)
+int vrm_tlb_flush_vmid_local(uint64_t vttbr)
 {
-	uint64_t saved;
+	struct tb_ctx ctx;
 
-	if (!vmid_ok(vmid))
+	if (!vttbr_ok(vttbr))
 		return -VRM_EINVAL;
-	tb_dsb_nshst();
-	saved = tb_vmid_enter(vmid);
-	TB_TLBI(tb_tlbi_vmalls12e1());           /* R6: this PE only */
-	TB_CHECK(vrm_check_tlbi(VRM_TLBI_VMID, vmid, 0, 0, true));
+	tb_dsb_nsh();                            /* R1, R7 (this PE) */
+	tb_ctx_enter(&ctx, vttbr);
+	tb_tlbi_vmalls12e1();                    /* R6: this PE only */
+	TB_CHECK(vrm_check_tlbi(VRM_TLBI_VMID, vrm_tlb_vttbr_vmid(vttbr), 0, 0, true));
 	tb_dsb_nsh();
 	tb_isb();
-	tb_vmid_exit(saved, vmid);
+	tb_ctx_exit(&ctx);
 	return 0;
 }
 
@@ -219,11 +227,11 @@ int vrm_tlb_flush_el2_va(vrm_va_t va, bool leaf_only)
 	op = page_operand(va, VRM_TLB_LEVEL_ANY, 0);
 	tb_dsb_ishst();                          /* R1 */
 	if (leaf_only)
-		TB_TLBI(tb_tlbi_vale2is(op));    /* last level only: tables stay cached */
+		tb_tlbi_vale2is(op);             /* last level only: tables stay cached */
 	else
-		TB_TLBI(tb_tlbi_vae2is(op));     /* every level (a table was freed) */
+		tb_tlbi_vae2is(op);              /* every level (a table was freed) */
 	TB_CHECK(vrm_check_tlbi(VRM_TLBI_EL2_VA, 0, va, VRM_PAGE_SIZE, false));
-	tb_dsb_ish();                            /* R2 */
+	tb_sync_ish();                           /* R2 */
 	tb_isb();                                /* R5 */
 	return 0;
 }
@@ -246,18 +254,18 @@ int vrm_tlb_flush_el2_range(vrm_va_t va, uint64_t size)
 		n = vrm_tlb_range_encode(va, pages, VRM_TLB_LEVEL_ANY, ops);
 		for (i = 0; i < n; i++) {
 			if (ops[i].range)
-				TB_TLBI(tb_tlbi_rvae2is(ops[i].operand));
+				tb_tlbi_rvae2is(ops[i].operand);
 			else
-				TB_TLBI(tb_tlbi_vae2is(ops[i].operand));
+				tb_tlbi_vae2is(ops[i].operand);
 		}
 	} else if (pages < VRM_TLB_MAX_TLBI_OPS) {
 		for (; va < end; va += VRM_PAGE_SIZE)
-			TB_TLBI(tb_tlbi_vae2is(page_operand(va, VRM_TLB_LEVEL_ANY, 0)));
+			tb_tlbi_vae2is(page_operand(va, VRM_TLB_LEVEL_ANY, 0));
 	} else {
-		TB_TLBI(tb_tlbi_alle2is());      /* cheaper than >= 512 single TLBIs */
+		tb_tlbi_alle2is();               /* cheaper than >= 512 single TLBIs */
 	}
 	TB_CHECK(vrm_check_tlbi(VRM_TLBI_EL2_VA, 0, end - size, size, false));
-	tb_dsb_ish();                            /* R2, once per call */
+	tb_sync_ish();                           /* R2, once per call */
 	tb_isb();                                /* R5 */
 	return 0;
 }
@@ -271,8 +279,8 @@ void vrm_tlb_sync_el2_map(void)
 void vrm_tlb_flush_all_el1(void)
 {
 	tb_dsb_ishst();                          /* R1 */
-	TB_TLBI(tb_tlbi_alle1is());              /* every VMID: rollover */
+	tb_tlbi_alle1is();                       /* every VMID: rollover */
 	TB_CHECK(vrm_check_tlbi(VRM_TLBI_ALL_EL1, 0, 0, 0, false));
-	tb_dsb_ish();                            /* R2 */
+	tb_sync_ish();                           /* R2 */
 	tb_isb();                                /* R5 */
 }

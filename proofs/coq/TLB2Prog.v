@@ -8,26 +8,34 @@ Require Import Arith List.
 Import ListNotations.
 Require Import VRM.TLB2.
 
-(* vrm_tlb_flush_s2_ipa, tlb.c lines 83-91.  tb_vmid_enter (line 84, rule
-   R4) is not an instruction here: the TLBIs carry their VMID. *)
+(* vrm_tlb_flush_s2_ipa, tlb.c lines 87-96.  tb_ctx_enter / tb_ctx_exit
+   (lines 88 and 96, rules R4 and R8: the target's whole VTTBR_EL2 loaded,
+   then the old one restored) are not instructions here: the TLBIs carry
+   their VMID, and every walk of a VMID uses that VMID's own tables, which
+   is what loading the whole VTTBR_EL2 (never the VMID alone) guarantees.
+   The model's DSB ISH waits for the write buffer and for every PE's
+   pending invalidations; it does not model the walks in flight that the
+   leading DSB ISH (R7) also completes. *)
 Definition flush_s2_ipa (vmid ipa : nat) : list insn :=
-  [ DSB_ISHST;                 (* 83: tb_dsb_ishst(), R1 *)
-    TLBI (IPAS2E1IS vmid ipa); (* 85: TB_TLBI(tb_tlbi_ipas2e1is(op)) *)
-    DSB_ISH;                   (* 88: tb_dsb_ish(), R2 (and R3 needs it) *)
-    TLBI (VMALLE1IS vmid);     (* 89: TB_TLBI(tb_tlbi_vmalle1is()), R3 *)
-    DSB_ISH;                   (* 90: tb_dsb_ish(), R2 *)
-    ISB ].                     (* 91: tb_isb(), R5 *)
+  [ DSB_ISH;                   (* 87: tb_dsb_ish(), R1 (and R7) *)
+    TLBI (IPAS2E1IS vmid ipa); (* 89: tb_tlbi_ipas2e1is(op) *)
+    DSB_ISH;                   (* 92: tb_dsb_ish(), R2 (and R3 needs it) *)
+    TLBI (VMALLE1IS vmid);     (* 93: tb_tlbi_vmalle1is(), R3 *)
+    DSB_ISH;                   (* 94: tb_sync_ish(), R2 *)
+    ISB ].                     (* 95: tb_isb(), R5 *)
 
-(* vrm_tlb_flush_el2_va, tlb.c lines 220-227; vrm_tlb_flush_el2_range over
-   one page (lines 243-261, either branch: one TLBI VAE2IS) is
-   [flush_el2_va va false]. *)
+(* vrm_tlb_flush_el2_va, tlb.c lines 228-235; vrm_tlb_flush_el2_range over
+   one page (lines 251-269, either branch: one TLBI VAE2IS) is
+   [flush_el2_va va false].  Every tb_sync_ish() is the default build's
+   single DSB ISH; with -Dtlbi_repeat it is followed by TLBI VALE2IS and
+   DSB ISH (an erratum workaround the model's CPUs do not need). *)
 Definition flush_el2_va (va : nat) (leaf_only : bool) : list insn :=
-  [ DSB_ISHST;                                          (* 220, R1 *)
-    TLBI (if leaf_only then VALE2IS va else VAE2IS va); (* 222 / 224 *)
-    DSB_ISH;                                            (* 226, R2 *)
-    ISB ].                                              (* 227, R5 *)
+  [ DSB_ISHST;                                          (* 228, R1 *)
+    TLBI (if leaf_only then VALE2IS va else VAE2IS va); (* 230 / 232 *)
+    DSB_ISH;                                            (* 234, R2 *)
+    ISB ].                                              (* 235, R5 *)
 
-(* vrm_tlb_flush_all_el1, tlb.c lines 273-277 (VMID rollover). *)
+(* vrm_tlb_flush_all_el1, tlb.c lines 281-285 (VMID rollover). *)
 Definition flush_all_el1 : list insn :=
   [ DSB_ISHST; TLBI ALLE1IS; DSB_ISH; ISB ].
 
@@ -58,7 +66,7 @@ Definition drop (k : nat) (l : list insn) : list insn := firstn k l ++ skipn (S 
 
 (* What each twin drops, checked by computation. *)
 Lemma s2_change_insns : forall v i,
-  nth_error (s2_change v i None) 1 = Some DSB_ISHST /\
+  nth_error (s2_change v i None) 1 = Some DSB_ISH /\
   nth_error (s2_change v i None) 2 = Some (TLBI (IPAS2E1IS v i)) /\
   nth_error (s2_change v i None) 3 = Some DSB_ISH /\
   nth_error (s2_change v i None) 4 = Some (TLBI (VMALLE1IS v)) /\

@@ -103,7 +103,7 @@ Ltac in_drop H := apply in_upd1 in H; destruct H as [[-> H]|[? H]];
 
 (* The program, instruction by instruction. *)
 Lemma prog2_at : forall n i, nth_error prog2 n = Some i ->
-  (n = 0 /\ i = STR (WS2 v0 ipa0 None)) \/ (n = 1 /\ i = DSB_ISHST) \/
+  (n = 0 /\ i = STR (WS2 v0 ipa0 None)) \/ (n = 1 /\ i = DSB_ISH) \/
   (n = 2 /\ i = TLBI (IPAS2E1IS v0 ipa0)) \/ (n = 3 /\ i = DSB_ISH) \/
   (n = 4 /\ i = TLBI (VMALLE1IS v0)) \/ (n = 5 /\ i = DSB_ISH) \/ (n = 6 /\ i = ISB) \/
   (n = 7 /\ exists p, make = Some p /\ i = STR (WS2 v0 ipa0 (Some p))).

@@ -67,7 +67,7 @@ Proof.
   pose proof (r_refl 1 (prog2 1 2 None) init0) as R1.
   go R1 fill_c12_mem.
   match type of R1 with reach _ _ _ ?x => pose proof (r_refl 1 (prog2 1 2 None) x) as R end.
-  go R k_str. go R commit0. go R k_dsbst.
+  go R k_str. go R commit0. go R k_dsb.
   go R k_tlbi. go R ltac:(complete0 (@nil tlbi)). go R k_dsb.
   go R k_tlbi. go R ltac:(complete0 (@nil tlbi)). go R k_dsb. go R k_isb.
   do 2 eexists. split; [exact R1|]. split; [cbn; tauto|].
@@ -81,7 +81,7 @@ Theorem twin_no_vmalle1is_stale_combined : exists s,
 Proof.
   pose proof (r_refl 1 (drop 4 (prog2 1 2 None)) init0) as R.
   go R fill_c12_mem.
-  go R k_str. go R commit0. go R k_dsbst.
+  go R k_str. go R commit0. go R k_dsb.
   go R k_tlbi. go R ltac:(complete0 (@nil tlbi)). go R k_dsb.
   go R k_dsb. go R k_isb.
   finish R.
@@ -95,7 +95,7 @@ Theorem twin_no_dsb_stale : exists s,
 Proof.
   pose proof (r_refl 1 (drop 5 (prog2 1 2 None)) init0) as R.
   go R fill_c12_mem.
-  go R k_str. go R commit0. go R k_dsbst.
+  go R k_str. go R commit0. go R k_dsb.
   go R k_tlbi. go R ltac:(complete0 (@nil tlbi)). go R k_dsb.
   go R k_tlbi. go R k_isb.
   finish R.
@@ -110,7 +110,7 @@ Theorem twin_no_mid_dsb_stale_combined : exists s,
 Proof.
   pose proof (r_refl 1 (drop 3 (prog2 1 2 None)) init0) as R.
   go R fill_s2_mem.
-  go R k_str. go R commit0. go R k_dsbst.
+  go R k_str. go R commit0. go R k_dsb.
   go R k_tlbi. go R k_tlbi.
   go R ltac:(complete0 [IPAS2E1IS 1 2]).   (* VMALLE1IS first *)
   go R fill_c12_tlb.
@@ -126,14 +126,14 @@ Theorem twin_no_ipas2_stale : exists s,
 Proof.
   pose proof (r_refl 1 (drop 2 (prog2 1 2 None)) init0) as R.
   go R fill_s2_mem.
-  go R k_str. go R commit0. go R k_dsbst.
+  go R k_str. go R commit0. go R k_dsb.
   go R k_dsb. go R k_tlbi. go R ltac:(complete0 (@nil tlbi)). go R k_dsb. go R k_isb.
   finish R.
 Qed.
 
-(* Without DSB ISHST (drop 1): the TLBI completes while the break is still
-   in the write buffer, and a walk re-loads the old entry (R1). *)
-Theorem twin_no_dsbst_stale : exists s,
+(* Without the leading DSB ISH (drop 1): the TLBI completes while the break
+   is still in the write buffer, and a walk re-loads the old entry (R1). *)
+Theorem twin_no_lead_dsb_stale : exists s,
   reach 1 (drop 1 (prog2 1 2 None)) init0 s /\
   pc s = length (drop 1 (prog2 1 2 None)) /\ In (S2 1 2 7) (tlb s 0).
 Proof.

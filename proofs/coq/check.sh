@@ -94,7 +94,7 @@ TLB2Twins.twin_no_vmalle1is_stale_combined
 TLB2Twins.twin_no_dsb_stale
 TLB2Twins.twin_no_mid_dsb_stale_combined
 TLB2Twins.twin_no_ipas2_stale
-TLB2Twins.twin_no_dsbst_stale
+TLB2Twins.twin_no_lead_dsb_stale
 TLB2El2Twins.el2_free_nonvacuous
 TLB2El2Twins.twin_leaf_only_walks_freed_table
 TLB2El2Twins.twin_free_no_tlbi_walks_freed_table

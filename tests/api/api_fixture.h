@@ -119,9 +119,9 @@ static int call(const struct row *r)
 	}
 	switch (r->fn) {
 	case F_RANGE_ENCODE: ret = vrm_tlb_range_encode(r->a, r->b, (int)r->c, ops); break;
-	case F_S2_IPA: ret = vrm_tlb_flush_s2_ipa((uint16_t)r->a, r->b, (int)r->c); break;
-	case F_S2_IPA_LOCAL: ret = vrm_tlb_flush_s2_ipa_local((uint16_t)r->a, r->b, (int)r->c); break;
-	case F_S2_RANGE: ret = vrm_tlb_flush_s2_range((uint16_t)r->a, r->b, r->c, (int)r->d); break;
+	case F_S2_IPA: ret = vrm_tlb_flush_s2_ipa(vrm_tlb_vttbr(0, (uint16_t)r->a), r->b, (int)r->c); break;
+	case F_S2_IPA_LOCAL: ret = vrm_tlb_flush_s2_ipa_local(vrm_tlb_vttbr(0, (uint16_t)r->a), r->b, (int)r->c); break;
+	case F_S2_RANGE: ret = vrm_tlb_flush_s2_range(vrm_tlb_vttbr(0, (uint16_t)r->a), r->b, r->c, (int)r->d); break;
 	case F_EL2_VA: ret = vrm_tlb_flush_el2_va(r->a, false); break;
 	case F_EL2_RANGE: ret = vrm_tlb_flush_el2_range(r->a, r->b); break;
 	case F_PGT_INIT:

@@ -282,10 +282,10 @@ END_TEST
 START_TEST(stlbi_library_broadcast_flush_completes_the_invalidation)
 {
 	unmap_page(0x7000, 0x5000);
-	ck_assert_int_eq(vrm_tlb_flush_s2_ipa(5, 0x5000, VRM_TLB_LEVEL_ANY), 0);
+	ck_assert_int_eq(vrm_tlb_flush_s2_ipa(vrm_tlb_vttbr(0, 5), 0x5000, VRM_TLB_LEVEL_ANY), 0);
 	vrm_check_page_reuse(0x7000);
 	unmap_page(0x8000, 0x200000);
-	ck_assert_int_eq(vrm_tlb_flush_s2_range(5, 0x1ff000, 0x3000, VRM_TLB_LEVEL_ANY), 0);
+	ck_assert_int_eq(vrm_tlb_flush_s2_range(vrm_tlb_vttbr(0, 5), 0x1ff000, 0x3000, VRM_TLB_LEVEL_ANY), 0);
 	vrm_check_owner_change(0x8000, 1, 2);
 	ck_assert_uint_eq(vrm_check_total(), 0);
 }
@@ -294,7 +294,7 @@ END_TEST
 START_TEST(stlbi_library_local_flush_does_not_complete_it)
 {
 	unmap_page(0x7000, 0x5000);
-	ck_assert_int_eq(vrm_tlb_flush_vmid_local(5), 0); /* this CPU only */
+	ck_assert_int_eq(vrm_tlb_flush_vmid_local(vrm_tlb_vttbr(0, 5)), 0); /* this CPU only */
 	vrm_check_page_reuse(0x7000);
 	ONLY(VRM_COND_SEQUENTIAL_TLB_INVALIDATION, 1);
 }

@@ -250,7 +250,7 @@ START_TEST(map_unmap_reuse_against_a_concurrent_rollover_is_silent)
 	__atomic_store_n(&rollover_stop, 1, __ATOMIC_RELEASE);
 	pthread_join(t, NULL);
 	ck_assert_uint_eq(vrm_check_total(), 0);
-	vrm_tlb_flush_vmid(9);
+	vrm_tlb_flush_vmid(vrm_tlb_vttbr(0, 9));
 	vrm_pgt_destroy(&pgt);
 	free(m);
 }
@@ -296,7 +296,7 @@ START_TEST(tlbi_with_a_wrong_level_hint_is_reported)
 {
 	break_page();
 	vrm_tlb_set_features(VRM_TLB_FEAT_TTL);
-	vrm_tlb_flush_s2_ipa(5, 0x50000, 2); /* says "a 2 MiB block": it is a page */
+	vrm_tlb_flush_s2_ipa(vrm_tlb_vttbr(0, 5), 0x50000, 2); /* says "a 2 MiB block": it is a page */
 	vrm_tlb_set_features(0);
 	vrm_check_page_reuse(0x70000);
 	ONLY(VRM_COND_SEQUENTIAL_TLB_INVALIDATION, 1);
@@ -307,11 +307,11 @@ START_TEST(tlbi_with_the_right_or_no_level_hint_is_silent)
 {
 	break_page();
 	vrm_tlb_set_features(VRM_TLB_FEAT_TTL);
-	vrm_tlb_flush_s2_ipa(5, 0x50000, 3);
+	vrm_tlb_flush_s2_ipa(vrm_tlb_vttbr(0, 5), 0x50000, 3);
 	vrm_tlb_set_features(0);
 	vrm_check_page_reuse(0x70000);
 	break_page();
-	vrm_tlb_flush_s2_ipa(5, 0x50000, 2); /* no FEAT_TTL: the hint is not sent */
+	vrm_tlb_flush_s2_ipa(vrm_tlb_vttbr(0, 5), 0x50000, 2); /* no FEAT_TTL: the hint is not sent */
 	vrm_check_page_reuse(0x70000);
 	ONLY(VRM_COND_SEQUENTIAL_TLB_INVALIDATION, 0);
 }
@@ -349,7 +349,7 @@ START_TEST(destroy_and_reclaim_after_a_vmid_flush_is_silent)
 	struct vrm_pgt pgt;
 
 	map_one(&pgt);
-	vrm_tlb_flush_vmid(9);                      /* TLBI VMALLS12E1IS; DSB ISH */
+	vrm_tlb_flush_vmid(vrm_tlb_vttbr(0, 9));                      /* TLBI VMALLS12E1IS; DSB ISH */
 	vrm_pgt_destroy(&pgt);
 	vrm_check_owner_change(0x7a000000, 2, 0);
 	ck_assert_uint_eq(vrm_check_total(), 0);
@@ -379,7 +379,7 @@ START_TEST(unzeroed_root_table_is_reported)
 	ONLY(VRM_COND_TRANSACTIONAL_PAGE_TABLE, 1);
 	ck_assert_str_eq(last.rule, "table published before it was zeroed");
 	((uint64_t *)pgt.root)[17] = 0;
-	vrm_tlb_flush_vmid(9);
+	vrm_tlb_flush_vmid(vrm_tlb_vttbr(0, 9));
 	vrm_pgt_destroy(&pgt);
 }
 END_TEST

@@ -87,7 +87,7 @@ START_TEST(library_sequence_removes_the_old_translation_on_every_cpu)
 	ck_assert_uint_eq(xlate(0, VM, 0x3000), PA_A + 0x3000);
 	ck_assert_uint_eq(xlate(5, VM, 0x3000), PA_A + 0x3000);
 	set_pte(0, 3, PA_B);
-	ck_assert_int_eq(vrm_tlb_flush_s2_ipa(VM, 0x3000, 3), 0);
+	ck_assert_int_eq(vrm_tlb_flush_s2_ipa(vrm_tlb_vttbr(0, VM), 0x3000, 3), 0);
 	ck_assert_uint_eq(xlate(0, VM, 0x3000), PA_B);
 	ck_assert_uint_eq(xlate(5, VM, 0x3000), PA_B);
 }
@@ -98,14 +98,14 @@ START_TEST(tlbi_is_complete_only_after_dsb_ish)
 	vrm_pa_t pa;
 
 	ck_assert_uint_eq(xlate(1, VM, 0x2000), PA_A + 0x2000);
-	vrm_tlb_hosted_swap_vmid(VM);
+	vrm_tlb_hosted_swap_vttbr(vrm_tlb_vttbr(0, VM));
 	vrm_tlb_model_insn(VRM_TLB_EV_TLBI_IPAS2E1IS, 0x2);
 	ck_assert_int_eq(vrm_tlb_model_lookup(1, VM, 0x2000, &pa), 0); /* still there */
 	vrm_tlb_model_insn(VRM_TLB_EV_DSB_ISHST, 0);
 	ck_assert_int_eq(vrm_tlb_model_lookup(1, VM, 0x2000, &pa), 0); /* ST form: no */
 	vrm_tlb_model_insn(VRM_TLB_EV_DSB_ISH, 0);
 	ck_assert_int_eq(vrm_tlb_model_lookup(1, VM, 0x2000, &pa), -VRM_ENOENT);
-	vrm_tlb_hosted_swap_vmid(0);
+	vrm_tlb_hosted_swap_vttbr(0);
 }
 END_TEST
 
@@ -114,7 +114,7 @@ START_TEST(unmap_then_reuse_before_flush_is_detectable)
 	ck_assert_uint_eq(xlate(2, VM, 0x5000), PA_A + 0x5000);
 	set_pte(0, 5, 0); /* unmap in the table only */
 	ck_assert(vrm_tlb_model_caches_pa(PA_A + 0x5000)); /* reuse now = bug */
-	ck_assert_int_eq(vrm_tlb_flush_s2_range(VM, 0x5000, 0x1000, 3), 0);
+	ck_assert_int_eq(vrm_tlb_flush_s2_range(vrm_tlb_vttbr(0, VM), 0x5000, 0x1000, 3), 0);
 	ck_assert(!vrm_tlb_model_caches_pa(PA_A + 0x5000));
 	ck_assert_int_eq(vrm_tlb_model_translate(2, VM, 0x5000, &(vrm_pa_t){ 0 }), -VRM_ENOENT);
 }
@@ -127,12 +127,12 @@ START_TEST(local_flush_reaches_only_the_calling_cpu)
 	xlate(0, VM, 0x1000);
 	xlate(1, VM, 0x1000);
 	vrm_hosted_set_cpu_id(0);
-	ck_assert_int_eq(vrm_tlb_flush_vmid_local(VM), 0);
+	ck_assert_int_eq(vrm_tlb_flush_vmid_local(vrm_tlb_vttbr(0, VM)), 0);
 	ck_assert_int_eq(vrm_tlb_model_lookup(0, VM, 0x1000, &pa), -VRM_ENOENT);
 	ck_assert_int_eq(vrm_tlb_model_lookup(1, VM, 0x1000, &pa), 0);
-	ck_assert_int_eq(vrm_tlb_flush_s2_ipa_local(VM, 0x1000, -1), 0);
+	ck_assert_int_eq(vrm_tlb_flush_s2_ipa_local(vrm_tlb_vttbr(0, VM), 0x1000, -1), 0);
 	ck_assert_int_eq(vrm_tlb_model_lookup(1, VM, 0x1000, &pa), 0);
-	ck_assert_int_eq(vrm_tlb_flush_vmid(VM), 0);
+	ck_assert_int_eq(vrm_tlb_flush_vmid(vrm_tlb_vttbr(0, VM)), 0);
 	ck_assert_int_eq(vrm_tlb_model_lookup(1, VM, 0x1000, &pa), -VRM_ENOENT);
 }
 END_TEST
@@ -144,9 +144,9 @@ START_TEST(wrong_level_hint_leaves_a_block_entry)
 	__atomic_store_n(&toy.block2m, 1, __ATOMIC_RELEASE);
 	vrm_tlb_set_features(VRM_TLB_FEAT_TTL);
 	ck_assert_uint_eq(xlate(0, VM, 0x7000), PA_A + 0x7000);
-	ck_assert_int_eq(vrm_tlb_flush_s2_ipa(VM, 0, 3), 0); /* wrong: it is level 2 */
+	ck_assert_int_eq(vrm_tlb_flush_s2_ipa(vrm_tlb_vttbr(0, VM), 0, 3), 0); /* wrong: it is level 2 */
 	ck_assert_int_eq(vrm_tlb_model_lookup(0, VM, 0x7000, &pa), 0);
-	ck_assert_int_eq(vrm_tlb_flush_s2_ipa(VM, 0, 2), 0);
+	ck_assert_int_eq(vrm_tlb_flush_s2_ipa(vrm_tlb_vttbr(0, VM), 0, 2), 0);
 	ck_assert_int_eq(vrm_tlb_model_lookup(0, VM, 0x7000, &pa), -VRM_ENOENT);
 }
 END_TEST
@@ -159,7 +159,7 @@ START_TEST(block_entry_goes_with_a_flush_of_any_address_inside)
 	ck_assert_uint_eq(xlate(0, VM, 0x1000), PA_A + 0x1000);
 	ck_assert_int_eq(vrm_tlb_model_lookup(0, VM, 0x1ff000, &pa), 0); /* whole block */
 	ck_assert_uint_eq(pa, PA_A + 0x1ff000);
-	ck_assert_int_eq(vrm_tlb_flush_s2_ipa(VM, 0x100000, -1), 0);
+	ck_assert_int_eq(vrm_tlb_flush_s2_ipa(vrm_tlb_vttbr(0, VM), 0x100000, -1), 0);
 	ck_assert(!vrm_tlb_model_caches_pa(PA_A + 0x1000));
 }
 END_TEST
@@ -174,7 +174,7 @@ START_TEST(range_flush_removes_exactly_the_range)
 		vrm_tlb_set_features(f);
 		for (p = 0; p < 16; p++)
 			xlate(3, VM, p << 12);
-		ck_assert_int_eq(vrm_tlb_flush_s2_range(VM, 0x3000, 11 << 12, -1), 0);
+		ck_assert_int_eq(vrm_tlb_flush_s2_range(vrm_tlb_vttbr(0, VM), 0x3000, 11 << 12, -1), 0);
 		for (p = 0; p < 16; p++)
 			ck_assert_int_eq(vrm_tlb_model_lookup(3, VM, p << 12, &pa),
 					 (p >= 3 && p < 14) ? -VRM_ENOENT : 0);
@@ -189,7 +189,7 @@ START_TEST(vmid_flush_spares_el2_and_all_el1_spares_el2)
 
 	xlate(0, VM, 0x1000);
 	xlate(0, VRM_TLB_REGIME_EL2, 0x1000);
-	ck_assert_int_eq(vrm_tlb_flush_vmid(VM + 1), 0); /* another VM */
+	ck_assert_int_eq(vrm_tlb_flush_vmid(vrm_tlb_vttbr(0, VM + 1)), 0); /* another VM */
 	ck_assert_int_eq(vrm_tlb_model_lookup(0, VM, 0x1000, &pa), 0);
 	vrm_tlb_flush_all_el1();
 	ck_assert_int_eq(vrm_tlb_model_lookup(0, VM, 0x1000, &pa), -VRM_ENOENT);
@@ -260,7 +260,7 @@ START_TEST(concurrent_walks_never_see_a_flushed_page)
 		uint64_t new_pa = PA_B + ((uint64_t)(r + 1) << 12); /* never used before */
 
 		set_pte(0, page, new_pa);
-		ck_assert_int_eq(vrm_tlb_flush_s2_ipa(VM, page << 12, 3), 0);
+		ck_assert_int_eq(vrm_tlb_flush_s2_ipa(vrm_tlb_vttbr(0, VM), page << 12, 3), 0);
 		ck_assert(!vrm_tlb_model_caches_pa(old));
 	}
 	__atomic_store_n(&stop, 1, __ATOMIC_RELEASE);

@@ -13,7 +13,7 @@
 static inline void pgt_retire(struct vrm_pgt *pgt)
 {
 	if (pgt->stage == VRM_PGT_STAGE2)
-		vrm_tlb_flush_vmid(pgt->vmid);
+		vrm_tlb_flush_vmid(vrm_pgt_vttbr(pgt));
 	vrm_pgt_destroy(pgt);
 }
 

@@ -301,7 +301,7 @@ START_TEST(a_table_whose_vm_changed_vmid_is_destroyed_without_a_report)
 	ck_assert_int_eq(vrm_pgt_map(&pgt, 0x2000, 0x80002000, 0x1000, VRM_PGT_PROT_RW), 0);
 	ck_assert_int_eq(vrm_vmid_put(&A, 0), 0);
 	ck_assert_int_eq(vrm_pgt_unmap(&pgt, 0, 0x3000), 0);
-	ck_assert_int_eq(vrm_tlb_flush_vmid(pgt.vmid), 0);
+	ck_assert_int_eq(vrm_tlb_flush_vmid(vrm_pgt_vttbr(&pgt)), 0);
 	vrm_pgt_destroy(&pgt);
 	ck_assert_uint_eq(vrm_check_total(), checks);
 }

@@ -92,4 +92,32 @@ static inline void vrm_arch_write_vttbr_el2(uint64_t v)
 	__asm__ volatile("msr vttbr_el2, %0" :: "r"(v) : "memory"); /* needs ISB (R4) */
 }
 
+/* EL1 translation controls, touched only by the speculative-AT erratum
+ * workaround around a VTTBR_EL2 switch (tlb.h R8). Writes need an ISB. */
+static inline uint64_t vrm_arch_read_tcr_el1(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("mrs %0, tcr_el1" : "=r"(v) :: "memory");
+	return v;
+}
+
+static inline void vrm_arch_write_tcr_el1(uint64_t v)
+{
+	__asm__ volatile("msr tcr_el1, %0" :: "r"(v) : "memory");
+}
+
+static inline uint64_t vrm_arch_read_sctlr_el1(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("mrs %0, sctlr_el1" : "=r"(v) :: "memory");
+	return v;
+}
+
+static inline void vrm_arch_write_sctlr_el1(uint64_t v)
+{
+	__asm__ volatile("msr sctlr_el1, %0" :: "r"(v) : "memory");
+}
+
 #endif /* VRM_ARCH_AARCH64_TLB_H */

@@ -11,5 +11,6 @@
 #define VRM_FREESTANDING 1       /* the EL2 build: no libc */
 #define VRM_ARCH_FORCE_GENERIC 1 /* no inline asm: __atomic stand-ins instead */
 #define VRM_TLBI_REPEAT 0
+#define VRM_SPECULATIVE_AT 0
 
 #endif /* VRM_CONFIG_H */
