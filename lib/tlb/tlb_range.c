@@ -17,14 +17,17 @@
 #include <vrm/tlb.h>
 
 #define RANGE_TG_4K   UINT64_C(1)
-#define RANGE_BADDR_MASK ((UINT64_C(1) << 37) - 1)
 
+/* The fields are disjoint for scale <= 3, num <= 31 and addr < 2^49 (so
+ * addr >> 12 fits BaseADDR's 37 bits): what vrm_tlb_range_encode passes,
+ * proven by WP as this function's precondition. Adding disjoint fields is
+ * OR-ing them; WP reasons about the sum (proofs/wp/tlb_range.c). */
 static uint64_t range_operand(uint64_t addr, unsigned scale, uint64_t num, int level)
 {
 	uint64_t ttl = (level >= 1 && level <= 3) ? (uint64_t)level : 0;
 
-	return ((addr >> VRM_PAGE_SHIFT) & RANGE_BADDR_MASK) | (ttl << 37) | (num << 39) |
-	       ((uint64_t)scale << 44) | (RANGE_TG_4K << 46);
+	return (addr >> VRM_PAGE_SHIFT) + (ttl << 37) + (num << 39) + ((uint64_t)scale << 44) +
+	       (RANGE_TG_4K << 46);
 }
 
 int vrm_tlb_range_encode(uint64_t addr, uint64_t pages, int level,
@@ -54,6 +57,7 @@ int vrm_tlb_range_encode(uint64_t addr, uint64_t pages, int level,
 	/*@ loop invariant 0 <= n && scale <= 4 && n + scale <= 5;
 	  @ loop invariant pages % 2 == 0;
 	  @ loop invariant addr + pages * 4096 == \at(addr, Pre) + \at(pages, Pre) * 4096;
+	  @ loop invariant addr + pages * 4096 <= 562949953421312;
 	  @ loop invariant scale == 4 ==> pages <= VRM_TLB_RANGE_MAX_PAGES;
 	  @ loop invariant scale == 3 ==> pages < 65536;
 	  @ loop invariant scale == 2 ==> pages < 2048;

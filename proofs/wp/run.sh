@@ -72,7 +72,7 @@ fi
 # prots) are dead by construction, and wp:range would split each of the
 # ~60 dead-code smoke goals 128 ways, about 30 minutes on a loaded machine)
 harnesses=(
-	"tlb_range:vrm_tlb_range_encode:"
+	"tlb_range:vrm_tlb_range_encode,range_operand:"
 	"pgt_desc:vrm_pgt_desc_type,prot_valid_feats,vrm_pgt_desc_table:"
 	"pgt_map:map_visit_op:-wp-no-volatile"
 	"pgt_map_run:map_run,pgt_run_room,pgt_level_shift,pgt_min,pgt_max:-wp-no-volatile -warn-unsigned-overflow -wp-auto wp:range"

@@ -22,6 +22,33 @@
   @ lemma lsl_11: \forall integer x; (x << 11) == x * 2048;
   @ lemma lsl_16: \forall integer x; (x << 16) == x * 65536;
   @ lemma lsl_12: \forall integer x; (x << 12) == x * 4096;
+  @ lemma lsl_37: \forall integer x; (x << 37) == x * 137438953472;
+  @ lemma lsl_39: \forall integer x; (x << 39) == x * 549755813888;
+  @ lemma lsl_44: \forall integer x; (x << 44) == x * 17592186044416;
+  @ lemma lsl_46: \forall integer x; (x << 46) == x * 70368744177664;
+  @*/
+
+/* One TLBI-range operand (tlb.h: [47:46] TG, [45:44] SCALE, [43:39] NUM,
+ * [38:37] TTL, [36:0] BaseADDR) as a number, and its fields read back the
+ * way the Arm ARM (and the hosted model's range_target) decode them:
+ * range_fields_decode says that range_operand's result (`fields`) decodes
+ * to TG 4 KiB, BaseADDR = addr / 4 KiB, TTL = the level hint (1..3, else
+ * 0), NUM and SCALE, i.e. (NUM + 1) << (5 * SCALE + 1) pages from addr. */
+/*@ logic integer range_ttl(integer level) = (1 <= level && level <= 3) ? level : 0;
+  @ logic integer range_fields(integer base, integer ttl, integer num, integer scale) =
+  @   base + ttl * 137438953472 + num * 549755813888 + scale * 17592186044416 +
+  @   70368744177664;
+  @ logic integer f_base(integer op) = op % 137438953472;
+  @ logic integer f_ttl(integer op) = (op / 137438953472) % 4;
+  @ logic integer f_num(integer op) = (op / 549755813888) % 32;
+  @ logic integer f_scale(integer op) = (op / 17592186044416) % 4;
+  @ logic integer f_tg(integer op) = (op / 70368744177664) % 4;
+  @
+  @ lemma range_fields_decode: \forall integer b, t, n, s;
+  @   0 <= b < 137438953472 && 0 <= t <= 3 && 0 <= n <= 31 && 0 <= s <= 3 ==>
+  @   f_base(range_fields(b, t, n, s)) == b && f_ttl(range_fields(b, t, n, s)) == t &&
+  @   f_num(range_fields(b, t, n, s)) == n && f_scale(range_fields(b, t, n, s)) == s &&
+  @   f_tg(range_fields(b, t, n, s)) == 1;
   @*/
 
 /*@ predicate bad_request(integer addr, integer pages, integer level) =
@@ -30,13 +57,16 @@
   @   level < -1 || level > 3;
   @*/
 
-/* SCALE and NUM must fit their 2- and 5-bit fields at every call site:
- * proof obligations of vrm_tlb_range_encode (NUM <= 31 is the property the
- * 2024 Linux fix restored). */
+/* SCALE and NUM must fit their 2- and 5-bit fields, and the address its
+ * 37-bit page number, at every call site: proof obligations of
+ * vrm_tlb_range_encode (NUM <= 31 is the property the 2024 Linux fix
+ * restored). Proven: the operand is the fields' number. */
 /*@ requires scale <= 3;
   @ requires num <= 31;
   @ requires -1 <= level <= 3;
+  @ requires addr < 562949953421312;
   @ assigns \nothing;
+  @ ensures fields: \result == range_fields(addr / 4096, range_ttl(level), num, scale);
   @*/
 static uint64_t range_operand(uint64_t addr, unsigned scale, uint64_t num, int level);
 
@@ -46,7 +76,9 @@ static uint64_t range_operand(uint64_t addr, unsigned scale, uint64_t num, int l
  * first starts at addr, each starts where the previous one ends, and the
  * last ends at addr + pages * 4 KiB; every range op has SCALE <= 3 (the
  * precondition of range_operand) and 1 <= k <= 32, i.e. NUM = k - 1 fits
- * its 5 bits. The loop invariants are in lib/tlb/tlb_range.c. */
+ * its 5 bits, and its address is below 2^49 (range_operand's
+ * precondition, so BaseADDR holds its page number whole). The loop
+ * invariants are in lib/tlb/tlb_range.c. */
 /*@ requires \valid(out + (0 .. VRM_TLB_RANGE_MAX_OPS - 1));
   @ assigns out[0 .. VRM_TLB_RANGE_MAX_OPS - 1];
   @ behavior rejected:
