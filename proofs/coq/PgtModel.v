@@ -149,12 +149,18 @@ Fixpoint fill (k : nat) (i oa p cs : Z) (t : tbl) : tbl :=
   end.
 Definition split_tbl (oa p l : Z) : tbl := fill 512 0 oa p (esz (l + 1)) (PM.empty _).
 
-(* ---- map / remap: map.c map_visit.  kcheck: the kernel-table -EPERM
-   check (always true in the model of the C; WriteOnce.v's broken twin
-   turns it off). *)
+(* ---- map / remap: map.c map_visit.  kcheck: which model, Shipped (the
+   model of the C) or a broken twin with one of map.c's checks removed
+   (variant, below). *)
 Record margs := MA { m_ia : Z; m_pa : Z; m_size : Z; m_prot : Z; m_replace : bool }.
 
-Fixpoint map_tbl (kcheck : bool) (c : cfg) (m : margs) (cnt : bool) (d : nat)
+(* The model of the shipped code (Shipped), or of a broken twin with one of
+   map.c's checks removed: NoKernelEperm (the kernel-table -EPERM,
+   WriteOnce.v), NoLeafOffset (the identical-leaf test without the
+   in-block offset, PgtMapRange.v). *)
+Inductive variant := Shipped | NoKernelEperm | NoLeafOffset.
+
+Fixpoint map_tbl (kcheck : variant) (c : cfg) (m : margs) (cnt : bool) (d : nat)
     (l base : Z) (t : tbl) (a : acc) {struct d} : res (tbl * acc) :=
   match d with
   | O => ROk (t, a)
@@ -179,9 +185,11 @@ Fixpoint map_tbl (kcheck : bool) (c : cfg) (m : margs) (cnt : bool) (d : nat)
           | ROk (t', a2) => ROk (NTbl t', a2)
           end
       | NLeaf oa p =>
-          if (oa + (lo - ad) =? pa) && (p =? m_prot m) then ROk (en, a) (* identical *)
+          if (match kcheck with NoLeafOffset => oa | _ => oa + (lo - ad) end =? pa) &&
+             (p =? m_prot m) then ROk (en, a) (* identical *)
           else if negb (m_replace m) then RErr (- EEXIST)
-          else if kcheck && c_kernel c then RErr (- EPERM)
+          else if match kcheck with NoKernelEperm => false | _ => true end && c_kernel c
+          then RErr (- EPERM)
           else if whole then ROk (NLeaf pa (m_prot m), add_bbm a ad)
           else
             (* partly covered or misaligned: split (BBM), then descend *)
@@ -331,7 +339,7 @@ Record out := Out {
 }.
 
 (* The walk of a well-formed call, from the root (level c_sl, base 0). *)
-Definition walk_op (kcheck : bool) (p : pgt) (o : op) : res (tbl * acc) :=
+Definition walk_op (kcheck : variant) (p : pgt) (o : op) : res (tbl * acc) :=
   let c := p_cfg p in
   let r := p_root p in
   match o with
@@ -352,7 +360,7 @@ Definition args_ok (c : cfg) (o : op) : bool :=
 
 (* op.c pgt_op_run.  cap: the allocator hands out pages while fewer than
    cap are live (tests/model/pgt/trace_pgt.c's allocator). *)
-Definition step_gen (kcheck : bool) (p : pgt) (cap : Z) (o : op) : out :=
+Definition step_gen (kcheck : variant) (p : pgt) (cap : Z) (o : op) : out :=
   let live := p_live p in
   if negb (args_ok (p_cfg p) o) then Out (- EINVAL) p live [] false else
   match walk_op kcheck p o with
@@ -363,7 +371,7 @@ Definition step_gen (kcheck : bool) (p : pgt) (cap : Z) (o : op) : out :=
                (rev (a_bbm a)) (a_flush a)
   end.
 
-Definition step := step_gen true.
+Definition step := step_gen Shipped.
 
 (* ---- translation *)
 (* xlate.c vrm_pgt_hw_walk / vrm_pgt_lookup: (pa of x, prot, level). *)

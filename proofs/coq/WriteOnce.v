@@ -11,7 +11,7 @@
    only returns 0, and every call that would change a valid entry
    returns -EPERM (or -EEXIST for map) and changes nothing
    (map_then_refused checks each of these on a concrete table).  The
-   broken twin (step_gen false: map.c's kernel -EPERM check removed)
+   broken twin (step_gen NoKernelEperm: map.c's kernel -EPERM check removed)
    breaks it (twin_no_eperm_breaks_write_once). *)
 
 Require Import ZArith Bool List Lia.
@@ -93,7 +93,7 @@ Proof. intros d l t0 t1 H x v; simpl; apply lift; auto. Qed.
    a valid leaf is identical (kept) or the call fails. *)
 Lemma map_pres : forall d c m cnt l base t a t' a',
   (m_replace m = false \/ c_kernel c = true) ->
-  map_tbl true c m cnt d l base t a = ROk (t', a') ->
+  map_tbl Shipped c m cnt d l base t a = ROk (t', a') ->
   forall j, pres (pred d) l (get t j) (get t' j).
 Proof.
   induction d as [|d IH]; intros c m cnt l base t a t' a' Hk H j; cbn [map_tbl] in H.
@@ -107,7 +107,7 @@ Proof.
       * destruct Hk as [Hk|Hk]; rewrite Hk in *; simpl in *; discriminate.
       * destruct Hk as [Hk|Hk]; rewrite Hk in *; simpl in *; discriminate.
       * destruct Hk as [Hk|Hk]; rewrite Hk in *; simpl in *; discriminate.
-    + destruct (map_tbl true c m cnt d (l + 1) ad t0 a0) as [[t1 a2]|x] eqn:E;
+    + destruct (map_tbl Shipped c m cnt d (l + 1) ad t0 a0) as [[t1 a2]|x] eqn:E;
         [|discriminate].
       inversion Hf; subst. apply pres_tbl. eapply IH; eauto.
 Qed.
@@ -157,7 +157,7 @@ Lemma step_cfg : forall p cap o, p_cfg (o_pgt (step p cap o)) = p_cfg p.
 Proof.
   intros p cap o. unfold step, step_gen. cbv zeta.
   destruct (negb _); [reflexivity|].
-  destruct (walk_op true p o) as [[t' a]|e]; [|reflexivity].
+  destruct (walk_op Shipped p o) as [[t' a]|e]; [|reflexivity].
   destruct (_ <? _); reflexivity.
 Qed.
 
@@ -168,7 +168,7 @@ Lemma step_kernel_pres : forall p cap o x v,
 Proof.
   intros p cap o x v Hk Hx. unfold step, step_gen. cbv zeta.
   destruct (negb _); [exact Hx|].
-  destruct (walk_op true p o) as [[t' a]|e] eqn:W; [|exact Hx].
+  destruct (walk_op Shipped p o) as [[t' a]|e] eqn:W; [|exact Hx].
   destruct (_ <? _); [exact Hx|].
   unfold translate in *; simpl in *.
   destruct (_ && _); [|discriminate].
@@ -223,7 +223,7 @@ Theorem failure_no_change : forall p cap o,
 Proof.
   intros p cap o H. unfold step, step_gen in *. cbv zeta in *.
   destruct (negb _); [auto|].
-  destruct (walk_op true p o) as [[t' a]|e]; [|auto].
+  destruct (walk_op Shipped p o) as [[t' a]|e]; [|auto].
   destruct (_ <? _); [auto|]. simpl in H. congruence.
 Qed.
 
@@ -243,7 +243,7 @@ Theorem map_keeps_translations : forall p cap ia pa size prot x v,
 Proof.
   intros p cap ia pa size prot x v Hx. unfold step, step_gen. cbv zeta.
   destruct (negb _); [exact Hx|].
-  destruct (walk_op true p _) as [[t' a]|e] eqn:W; [|exact Hx].
+  destruct (walk_op Shipped p _) as [[t' a]|e] eqn:W; [|exact Hx].
   destruct (_ <? _); [exact Hx|].
   unfold translate in *; simpl in *.
   destruct (_ && _); [|discriminate].
@@ -305,10 +305,10 @@ Theorem normal_table_changes :
 Proof. vm_compute. repeat split; reflexivity. Qed.
 
 (* ---- broken twin: map.c without the kernel-table -EPERM check
-   (step_gen false). A remap then replaces a valid kernel entry. *)
+   (step_gen NoKernelEperm). A remap then replaces a valid kernel entry. *)
 Theorem twin_no_eperm_breaks_write_once :
   translate kt1 G1 = Some (8 * G1, 1, 2) /\
-  o_ret (step_gen false kt1 nocap (Remap G1 (9 * G1) K4 1)) = 0 /\
-  translate (o_pgt (step_gen false kt1 nocap (Remap G1 (9 * G1) K4 1))) G1
+  o_ret (step_gen NoKernelEperm kt1 nocap (Remap G1 (9 * G1) K4 1)) = 0 /\
+  translate (o_pgt (step_gen NoKernelEperm kt1 nocap (Remap G1 (9 * G1) K4 1))) G1
     = Some (9 * G1, 1, 3).
 Proof. vm_compute. repeat split; reflexivity. Qed.
