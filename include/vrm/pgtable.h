@@ -294,6 +294,41 @@ int vrm_pgt_map(struct vrm_pgt *pgt, uint64_t ia, vrm_pa_t pa, uint64_t size, ui
 int vrm_pgt_remap(struct vrm_pgt *pgt, uint64_t ia, vrm_pa_t pa, uint64_t size, uint32_t prot);
 
 /*
+ * Table pages vrm_pgt_map (remap false) or vrm_pgt_remap (remap true)
+ * with these arguments would take from mm->zalloc_page if called now: the
+ * call's own plan walk, run under pgt->lock without allocating or writing
+ * anything. The call allocates exactly that many before its first write
+ * (and frees the ones it did not link), so a memcache topped up to it
+ * cannot run dry (pKVM sizes its memcache before kvm_pgtable_stage2_map
+ * the same way, by a worst case). Exact only while no other call changes
+ * the table in between: serialise the query and the call (pKVM holds the
+ * VM's lock across both). 0 and *pages, or the error the call would
+ * return (-VRM_EINVAL, -VRM_EEXIST, -VRM_EPERM; never -VRM_ENOMEM), with
+ * *pages untouched; -VRM_EINVAL also for a NULL pages.
+ */
+int vrm_pgt_pages_needed(struct vrm_pgt *pgt, uint64_t ia, vrm_pa_t pa, uint64_t size,
+			 uint32_t prot, bool remap, uint64_t *pages);
+
+/*
+ * A stack of zeroed table pages for mm->zalloc_page to draw from, filled
+ * ahead of a call (pages the host donated, or the hypervisor's own), as
+ * pKVM's kvm_hyp_memcache: with vrm_pgt_pages_needed pages in it the map
+ * cannot fail for memory. Linked through each page's first word (pop
+ * clears it again, so a page comes out as zeroed as it went in). Not
+ * thread-safe: one per CPU or vCPU, or under the caller's lock. A zeroed
+ * struct is an empty memcache.
+ */
+struct vrm_pgt_memcache {
+	uint64_t *head;  /* top page, NULL when empty */
+	uint64_t nr;     /* pages held */
+};
+/* Add a zeroed 4 KiB-aligned page. -VRM_EINVAL (nothing changed): mc or
+ * page NULL, or page not 4 KiB aligned. */
+int vrm_pgt_memcache_push(struct vrm_pgt_memcache *mc, void *page);
+/* Take the page pushed last, zeroed; NULL when empty (or mc NULL). */
+void *vrm_pgt_memcache_pop(struct vrm_pgt_memcache *mc);
+
+/*
  * Change the prot of the valid mappings in [ia, ia + size); holes are
  * skipped. Permission-only changes are written in place (no BBM); a memory
  * type change goes through BBM; partly covered blocks are split (BBM).

@@ -102,26 +102,40 @@ static int map_visit(struct vrm_pgt_visit_ctx *ctx, enum vrm_pgt_visit which)
 	return map_visit_op(ctx->arg, ctx);
 }
 
+/* need: NULL for the call itself; else the plan only, its page count
+ * stored there (vrm_pgt_pages_needed). */
 static int map_common(struct vrm_pgt *pgt, uint64_t ia, vrm_pa_t pa, uint64_t size,
-		      uint32_t prot, bool replace)
+		      uint32_t prot, bool replace, uint64_t *need)
 {
-	struct pgt_op op = { .pgt = pgt, .replace = replace, .ia = ia, .size = size,
-			     .pa = pa, .prot = prot };
+	struct pgt_op op = { .pgt = pgt, .replace = replace, .plan_only = need != NULL,
+			     .ia = ia, .size = size, .pa = pa, .prot = prot };
+	int ret;
 
 	if (!pgt_range_ok(pgt, ia, size) || (pa & (VRM_PAGE_SIZE - 1)) ||
 	    pa >= PGT_PA_LIMIT || size > PGT_PA_LIMIT - pa ||
 	    !vrm_pgt_prot_valid((enum vrm_pgt_stage)pgt->stage, prot))
 		return -VRM_EINVAL;
 	op.attrs = pgt_leaf_attrs(vrm_pgt_desc_leaf((enum vrm_pgt_stage)pgt->stage, 0, 3, prot));
-	return pgt_op_run(&op, map_visit, VRM_PGT_VISIT_LEAF | PGT_VISIT_RUN);
+	ret = pgt_op_run(&op, map_visit, VRM_PGT_VISIT_LEAF | PGT_VISIT_RUN);
+	if (ret == 0 && need)
+		*need = op.need;
+	return ret;
 }
 
 int vrm_pgt_map(struct vrm_pgt *pgt, uint64_t ia, vrm_pa_t pa, uint64_t size, uint32_t prot)
 {
-	return map_common(pgt, ia, pa, size, prot, false);
+	return map_common(pgt, ia, pa, size, prot, false, NULL);
 }
 
 int vrm_pgt_remap(struct vrm_pgt *pgt, uint64_t ia, vrm_pa_t pa, uint64_t size, uint32_t prot)
 {
-	return map_common(pgt, ia, pa, size, prot, true);
+	return map_common(pgt, ia, pa, size, prot, true, NULL);
+}
+
+int vrm_pgt_pages_needed(struct vrm_pgt *pgt, uint64_t ia, vrm_pa_t pa, uint64_t size,
+			 uint32_t prot, bool remap, uint64_t *pages)
+{
+	if (!pages)
+		return -VRM_EINVAL;
+	return map_common(pgt, ia, pa, size, prot, remap, pages);
 }

@@ -109,9 +109,9 @@ int pgt_op_run(struct pgt_op *op, vrm_pgt_visitor_fn fn, unsigned flags)
 	vrm_ticket_lock(&op->pgt->lock);
 	op->commit = false;
 	ret = pgt_walk_locked(op->pgt, op->ia, op->ia + op->size, fn, op, flags);
-	if (!ret)
+	if (!ret && !op->plan_only)
 		ret = cache_fill(op);
-	if (!ret) {
+	if (!ret && !op->plan_only) {
 		op->commit = true;
 		ret = pgt_walk_locked(op->pgt, op->ia, op->ia + op->size, fn, op, flags);
 #ifdef VRM_TWIN_NO_PGT_FLUSH

@@ -130,6 +130,7 @@ bool pgt_range_ok(const struct vrm_pgt *pgt, uint64_t ia, uint64_t size);
 struct pgt_op {
 	struct vrm_pgt *pgt;
 	bool commit;
+	bool plan_only;      /* vrm_pgt_pages_needed: stop after the plan */
 	bool replace;        /* remap: valid entries may be replaced */
 	bool flush;          /* commit: a batched flush over the range is due */
 	uint64_t need;       /* plan: upper bound of table pages needed */
@@ -142,7 +143,8 @@ struct pgt_op {
 };
 
 /* Run plan, allocate, commit; then the batched flush if op->flush and
- * the deferred frees (op.c). Takes and releases pgt->lock. */
+ * the deferred frees (op.c). Takes and releases pgt->lock. With
+ * op->plan_only the plan alone (op->need is its result). */
 int pgt_op_run(struct pgt_op *op, vrm_pgt_visitor_fn fn, unsigned flags);
 /* Table pages to map [lo, hi) below an invalid entry at `level` (one table
  * at level + 1 and what it needs); delta = pa - ia decides block use. */

@@ -25,6 +25,9 @@ static struct vrm_pool_page scratch_meta[NP];
 static struct vrm_vmid_alloc scratch_vmids;
 static uint64_t scratch_vmid_map[VRM_VMID_MAP_WORDS(16)];
 static struct vrm_vmid_cpu scratch_vmid_cpus[VRM_MAX_CPUS + 1];
+static struct vrm_pgt_memcache scratch_mc;
+static _Alignas(4096) uint64_t scratch_page[512];
+static uint64_t scratch_need;
 /* a 4-bit allocator on 4 CPUs: one VM loaded on CPU 0 */
 static struct vrm_vmid_alloc vmids;
 static uint64_t vmid_map[1];
@@ -64,6 +67,9 @@ static void fixture_setup(void)
 	memset(&scratch_vmids, 0xa5, sizeof(scratch_vmids));
 	memset(scratch_vmid_map, 0x5a, sizeof(scratch_vmid_map));
 	memset(scratch_vmid_cpus, 0x3c, sizeof(scratch_vmid_cpus));
+	scratch_mc = (struct vrm_pgt_memcache){ 0 };
+	memset(scratch_page, 0, sizeof(scratch_page));
+	scratch_need = UINT64_C(0xa5a5a5a5);
 	ck_assert_int_eq(vrm_vmid_init(&vmids, 4, vmid_map, 1, vmid_cpus, 4), 0);
 	vmid_vm.id = 0;
 	ck_assert_int_eq(vrm_vmid_get(&vmids, &vmid_vm, 0, NULL), 1);
@@ -131,6 +137,15 @@ static int call(const struct row *r)
 		break;
 	case F_MAP: ret = vrm_pgt_map(pgt, r->a, r->b, r->c, (uint32_t)r->d); break;
 	case F_REMAP: ret = vrm_pgt_remap(pgt, r->a, r->b, r->c, (uint32_t)r->d); break;
+	case F_NEED_MAP:
+	case F_NEED_REMAP:
+		ret = vrm_pgt_pages_needed(pgt, r->a, r->b, r->c, (uint32_t)r->d, r->fn == F_NEED_REMAP,
+					   (r->x & X_NULL) ? NULL : &scratch_need);
+		break;
+	case F_MC_PUSH:
+		ret = vrm_pgt_memcache_push((r->x & X_NULL) ? NULL : &scratch_mc,
+					    (r->x & X_NULL2) ? NULL : (char *)scratch_page + r->a);
+		break;
 	case F_SET_PROT: ret = vrm_pgt_set_prot(pgt, r->a, r->c, (uint32_t)r->d); break;
 	case F_UNMAP: ret = vrm_pgt_unmap(pgt, r->a, r->c); break;
 	case F_LOOKUP: ret = vrm_pgt_lookup(pgt, r->a, &pa, NULL, NULL); break;
@@ -230,6 +245,9 @@ static void snapshot(struct snapshot *s)
 	s->scratch = bytes_hash(bytes_hash(bytes_hash(0, &scratch_pgt, sizeof(scratch_pgt)),
 					   &scratch_pool, sizeof(scratch_pool)),
 				scratch_meta, sizeof(scratch_meta));
+	s->scratch = bytes_hash(bytes_hash(bytes_hash(s->scratch, &scratch_mc, sizeof(scratch_mc)),
+					   scratch_page, sizeof(scratch_page)),
+				&scratch_need, sizeof(scratch_need));
 	s->scratch = bytes_hash(bytes_hash(bytes_hash(s->scratch, &scratch_vmids, sizeof(scratch_vmids)),
 					   scratch_vmid_map, sizeof(scratch_vmid_map)),
 				scratch_vmid_cpus, sizeof(scratch_vmid_cpus));

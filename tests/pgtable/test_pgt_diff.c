@@ -9,6 +9,7 @@
 
 #include "pgt_test_mm.h"
 #include "../tools/check_run.h"
+#include "../tools/xorshift.h"
 #include "../tools/pgt_retire.h"
 
 #ifndef DIFF_OPS
@@ -26,10 +27,7 @@ static uint64_t rng = 0x2545f4914f6cdd1dull;
 
 static uint64_t rnd(void)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
+	return xorshift64(&rng);
 }
 
 static uint32_t rnd_prot(void)
