@@ -123,4 +123,34 @@ bool vrm_ticket_uses_lse(void);
 bool vrm_ticket_held_by_me(const vrm_ticket_t *lock);
 #endif
 
+/*
+ * Inline fast paths. In unchecked builds vrm_ticket_lock / _unlock /
+ * _trylock expand to the back end's inline sequences (the same asm blocks
+ * the library's exported functions are made of, include/vrm/arch/<arch>/
+ * ticket.h), as Linux's arch_spin_lock and ck's ck_spinlock_ticket_lock:
+ * an uncontended round trip then costs the lock's atomics and no call.
+ * They are function-like macros, so the exported functions stay the ABI:
+ * `&vrm_ticket_lock`, `(vrm_ticket_lock)(l)` and any code compiled with
+ * VRM_TICKET_OUT_OF_LINE defined (before including this header) call the
+ * library, which is what checked builds always do: the checker's holder
+ * bookkeeping lives in lib/locks/ticket.c, so a checked build has no
+ * inline form. The sequences are the ones the Arm-model proofs are about
+ * (proofs/coq/arm/TicketInsns.v); tests/tools/ticket_insns.py checks an
+ * inlined copy as well as the library's own functions.
+ */
+#if !VRM_CHECKED && !defined(VRM_TICKET_OUT_OF_LINE)
+#define VRM_TICKET_INLINE 1
+#include <vrm/arch/select.h>
+#if VRM_ARCH_AARCH64
+#include <vrm/arch/aarch64/ticket.h>
+#else
+#include <vrm/arch/generic/ticket.h>
+#endif
+#define vrm_ticket_lock(lock) vrm_arch_ticket_lock_inline(lock)
+#define vrm_ticket_unlock(lock) vrm_arch_ticket_unlock_inline(lock)
+#define vrm_ticket_trylock(lock) vrm_arch_ticket_trylock_inline(lock)
+#else
+#define VRM_TICKET_INLINE 0
+#endif
+
 #endif /* VRM_TICKET_H */

@@ -2,7 +2,12 @@
 /*
  * Ticket lock (DRF-Kernel, No-Barrier-Misuse): the checked-build bookkeeping
  * around the per-architecture fast paths in include/vrm/arch/<arch>/ticket.h.
+ * These are the exported functions: the header's inline macros (unchecked
+ * builds) must not rename the definitions below.
  */
+#ifndef VRM_TICKET_OUT_OF_LINE
+#define VRM_TICKET_OUT_OF_LINE 1
+#endif
 #include <vrm/arch/select.h>
 #include <vrm/check.h>
 #include <vrm/env.h>

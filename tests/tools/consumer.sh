@@ -15,13 +15,22 @@ libs=$(pkg-config --libs vrm)
 echo "pkg-config --cflags --libs vrm: $cflags $libs"
 cat > "$work/consumer.c" <<'C'
 #include <vrm/vrm.h>
+/* The exported functions stay the ABI beside the header's inline forms:
+ * a pointer to one, and a parenthesised call, reach the library. */
+static void (*const lock_fn)(vrm_ticket_t *) = vrm_ticket_lock;
 int main(void)
 {
 	vrm_ticket_t l = VRM_TICKET_INIT;
 	vrm_ticket_lock(&l);
-	if (!vrm_ticket_is_locked(&l))
+	if (!vrm_ticket_is_locked(&l) || vrm_ticket_trylock(&l))
 		return 1;
 	vrm_ticket_unlock(&l);
+	if (vrm_ticket_is_locked(&l))
+		return 1;
+	lock_fn(&l);
+	if (!vrm_ticket_is_locked(&l) || (vrm_ticket_trylock)(&l))
+		return 1;
+	(vrm_ticket_unlock)(&l);
 	return vrm_ticket_is_locked(&l) ? 1 : 0;
 }
 C

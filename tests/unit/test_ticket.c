@@ -187,12 +187,40 @@ static void stress_unlock_fn(void *l)
 	vrm_ticket_unlock(l);
 }
 
+#if VRM_TICKET_INLINE
+/* The header's inline form (in this code) and the library's exported
+ * functions share one lock word: odd rounds lock inline and unlock through
+ * the library, even rounds the other way round. */
+static _Thread_local unsigned both_n;
+
+static bool stress_both_lock_fn(void *l, const volatile bool *abort)
+{
+	(void)abort;
+	if (both_n & 1)
+		vrm_ticket_lock(l);
+	else
+		(vrm_ticket_lock)(l);
+	return true;
+}
+
+static void stress_both_unlock_fn(void *l)
+{
+	if (both_n++ & 1)
+		(vrm_ticket_unlock)(l);
+	else
+		vrm_ticket_unlock(l);
+}
+#endif
+
 START_TEST(each_forced_path_keeps_mutual_exclusion)
 {
 	vrm_ticket_t lock = VRM_TICKET_INIT;
 	struct lock_ops ops[] = {
 		{ "lock", &lock, stress_lock_fn, stress_unlock_fn },
 		{ "lock+trylock", &lock, stress_mixed_fn, stress_unlock_fn },
+#if VRM_TICKET_INLINE
+		{ "inline+library", &lock, stress_both_lock_fn, stress_both_unlock_fn },
+#endif
 	};
 	unsigned threads = stress_online_cpus();
 	const char *env = getenv("VRM_TEST_ROUNDS");

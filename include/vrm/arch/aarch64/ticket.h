@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * aarch64 ticket-lock fast paths, internal to lib/locks (not installed API).
+ * aarch64 ticket-lock fast paths: lib/locks' exported functions, and the
+ * inline forms <vrm/ticket.h> expands vrm_ticket_lock() & co. to in
+ * unchecked builds (vrm_arch_ticket_*_inline, at the bottom). Not API of
+ * their own: include <vrm/ticket.h>.
  * Layout: owner in bits [15:0], next in bits [31:16] of lock->u.val.
  *
  * Each flavour's lock, unlock and trylock is one asm block whose lock-word
@@ -158,7 +161,9 @@ static inline bool vrm_arch_ticket_trylock_llsc(vrm_ticket_t *lock)
  * orders it for them.
  */
 #define VRM__HIDDEN __attribute__((visibility("hidden")))
-extern VRM__HIDDEN bool vrm__ticket_lse;
+/* Not hidden: the inline forms below read it from the caller's code, which
+ * may link libvrm as a shared library. */
+extern bool vrm__ticket_lse;
 VRM__HIDDEN void vrm__ticket_lock_lse(vrm_ticket_t *lock);
 VRM__HIDDEN void vrm__ticket_lock_llsc(vrm_ticket_t *lock);
 VRM__HIDDEN void vrm__ticket_unlock_lse(vrm_ticket_t *lock);
@@ -202,6 +207,40 @@ static inline bool vrm_arch_ticket_lse_selected(void) { return false; }
 static inline void vrm_arch_ticket_lock(vrm_ticket_t *lock) { vrm_arch_ticket_lock_llsc(lock); }
 static inline void vrm_arch_ticket_unlock(vrm_ticket_t *lock) { vrm_arch_ticket_unlock_llsc(lock); }
 static inline bool vrm_arch_ticket_trylock(vrm_ticket_t *lock) { return vrm_arch_ticket_trylock_llsc(lock); }
+#endif
+
+/*
+ * The inline forms of <vrm/ticket.h> (unchecked builds). In a runtime
+ * build the caller's code holds both flavours' asm blocks and branches on
+ * the boot-time choice, as the library's dispatch does, but without the
+ * calls; with one flavour compiled in they are that flavour's blocks.
+ */
+#if VRM_ARCH_ATOMICS_RUNTIME
+static inline void vrm_arch_ticket_lock_inline(vrm_ticket_t *lock)
+{
+	if (vrm_arch_ticket_lse_selected())
+		vrm_arch_ticket_lock_lse(lock);
+	else
+		vrm_arch_ticket_lock_llsc(lock);
+}
+
+static inline void vrm_arch_ticket_unlock_inline(vrm_ticket_t *lock)
+{
+	if (vrm_arch_ticket_lse_selected())
+		vrm_arch_ticket_unlock_lse(lock);
+	else
+		vrm_arch_ticket_unlock_llsc(lock);
+}
+
+static inline bool vrm_arch_ticket_trylock_inline(vrm_ticket_t *lock)
+{
+	return vrm_arch_ticket_lse_selected() ? vrm_arch_ticket_trylock_lse(lock)
+					      : vrm_arch_ticket_trylock_llsc(lock);
+}
+#else
+static inline void vrm_arch_ticket_lock_inline(vrm_ticket_t *lock) { vrm_arch_ticket_lock(lock); }
+static inline void vrm_arch_ticket_unlock_inline(vrm_ticket_t *lock) { vrm_arch_ticket_unlock(lock); }
+static inline bool vrm_arch_ticket_trylock_inline(vrm_ticket_t *lock) { return vrm_arch_ticket_trylock(lock); }
 #endif
 
 #endif /* VRM_ARCH_AARCH64_TICKET_H */

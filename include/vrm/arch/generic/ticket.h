@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Portable ticket-lock fast paths (C11 memory model), internal to lib/locks.
+ * Portable ticket-lock fast paths (C11 memory model): lib/locks/ticket.c's
+ * exported functions, and the inline forms <vrm/ticket.h> expands
+ * vrm_ticket_lock() & co. to in unchecked builds (the same functions).
  * The halves are accessed with 16-bit atomics only, never mixed with the
  * 32-bit word, so TSan and the C11 model see one atomic object per half.
  */
@@ -43,5 +45,10 @@ static inline bool vrm_arch_ticket_trylock(vrm_ticket_t *lock)
 					   (uint16_t)(owner + 1), false,
 					   __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
 }
+
+/* The inline forms of <vrm/ticket.h>: no dispatch on this back end. */
+static inline void vrm_arch_ticket_lock_inline(vrm_ticket_t *lock) { vrm_arch_ticket_lock(lock); }
+static inline void vrm_arch_ticket_unlock_inline(vrm_ticket_t *lock) { vrm_arch_ticket_unlock(lock); }
+static inline bool vrm_arch_ticket_trylock_inline(vrm_ticket_t *lock) { return vrm_arch_ticket_trylock(lock); }
 
 #endif /* VRM_ARCH_GENERIC_TICKET_H */
