@@ -32,8 +32,7 @@
  */
 enum { VRM, VRM_CALL, CK_TICKET, CK_MCS, PTHREAD_SPIN, PTHREAD_MUTEX, NLOCKS };
 static const char *const names[NLOCKS] = {
-	VRM_TICKET_INLINE ? "vrm_ticket (inline)" : "vrm_ticket (checked: library call)",
-	"vrm_ticket_call (library call)", "ck_spinlock_ticket", "ck_spinlock_mcs", "pthread_spin", "pthread_mutex",
+	"vrm_ticket", "vrm_ticket_call", "ck_spinlock_ticket", "ck_spinlock_mcs", "pthread_spin", "pthread_mutex",
 };
 
 static vrm_ticket_t vrm_lock = VRM_TICKET_INIT;
@@ -189,7 +188,10 @@ int main(int argc, char **argv)
 		con[k] = median(csample[k], reps);
 	}
 	printf("lock benchmark: %d reps (median), %ld uncontended round trips, "
-	       "%u contending threads x %ld ms\n\n", reps, iters, threads, ms);
+	       "%u contending threads x %ld ms\n", reps, iters, threads, ms);
+	printf("vrm_ticket: %s; vrm_ticket_call: the library's exported functions\n\n",
+	       VRM_TICKET_INLINE ? "the header's inline fast path (unchecked build)"
+				 : "the library's functions (checked build: no inline form)");
 	printf("| lock | uncontended ns/round trip | ratio to ck ticket (lower is better) "
 	       "| contended Mops/s | ratio to ck ticket (higher is better) |\n");
 	printf("|---|---:|---:|---:|---:|\n");
