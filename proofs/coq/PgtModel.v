@@ -157,8 +157,11 @@ Record margs := MA { m_ia : Z; m_pa : Z; m_size : Z; m_prot : Z; m_replace : boo
 (* The model of the shipped code (Shipped), or of a broken twin with one of
    map.c's checks removed: NoKernelEperm (the kernel-table -EPERM,
    WriteOnce.v), NoLeafOffset (the identical-leaf test without the
-   in-block offset, PgtMapRange.v). *)
-Inductive variant := Shipped | NoKernelEperm | NoLeafOffset.
+   in-block offset, PgtMapRange.v), or of unmap.c with one change:
+   NoSplitKeep (pgt_split links a zeroed table instead of one reproducing
+   the block, so the rest of a partly unmapped block is lost,
+   PgtUnmapProt.v; walk_op runs unmap_tbl_nosplitkeep for it). *)
+Inductive variant := Shipped | NoKernelEperm | NoLeafOffset | NoSplitKeep.
 
 Fixpoint map_tbl (kcheck : variant) (c : cfg) (m : margs) (cnt : bool) (d : nat)
     (l base : Z) (t : tbl) (a : acc) {struct d} : res (tbl * acc) :=
@@ -291,6 +294,41 @@ Fixpoint unmap_tbl (c : cfg) (ia size : Z) (cnt : bool) (d : nat)
       end) l base s e t a
   end.
 
+(* The broken twin NoSplitKeep of unmap_tbl (PgtUnmapProt.v): the same
+   walk, but a partly covered block is replaced by an empty table
+   (PM.empty for split_tbl oa p l), not by one that reproduces it. *)
+Fixpoint unmap_tbl_nosplitkeep (c : cfg) (ia size : Z) (cnt : bool) (d : nat)
+    (l base : Z) (t : tbl) (a : acc) {struct d} : res (tbl * acc) :=
+  match d with
+  | O => ROk (t, a)
+  | S d' =>
+    let s := ia in
+    let e := ia + size in
+    let es := esz l in
+    iter_range (fun _ ad en a =>
+      let covered := (s <=? ad) && (ad + es <=? e) in
+      match en with
+      | NInv => ROk (NInv, a)
+      | NLeaf oa p =>
+          if c_kernel c then RErr (- EPERM)
+          else if covered then ROk (NInv, set_flush a)
+          else
+            let a1 := if cnt then add_need a (fresh_tables (Z.to_nat (3 - l))
+                                                (Z.max ad s) (Z.min (ad + es) e) l 0)
+                      else a in
+            match unmap_tbl_nosplitkeep c ia size false d' (l + 1) ad (PM.empty _)
+                            (add_tables (add_bbm a1 ad) 1) with
+            | RErr x => RErr x
+            | ROk (t', a2) => ROk (unmap_post c covered t' a2)
+            end
+      | NTbl t0 =>
+          match unmap_tbl_nosplitkeep c ia size cnt d' (l + 1) ad t0 a with
+          | RErr x => RErr x
+          | ROk (t', a2) => ROk (unmap_post c covered t' a2)
+          end
+      end) l base s e t a
+  end.
+
 (* ---- argument checks *)
 (* walk.c pgt_range_ok *)
 Definition range_ok (c : cfg) (ia size : Z) : bool :=
@@ -348,7 +386,11 @@ Definition walk_op (kcheck : variant) (p : pgt) (o : op) : res (tbl * acc) :=
   | Remap ia pa size prot =>
       map_tbl kcheck c (MA ia pa size prot true) true (depth c) (c_sl c) 0 r acc0
   | SetProt ia size prot => prot_tbl c ia size prot true (depth c) (c_sl c) 0 r acc0
-  | Unmap ia size => unmap_tbl c ia size true (depth c) (c_sl c) 0 r acc0
+  | Unmap ia size =>
+      match kcheck with
+      | NoSplitKeep => unmap_tbl_nosplitkeep c ia size true (depth c) (c_sl c) 0 r acc0
+      | _ => unmap_tbl c ia size true (depth c) (c_sl c) 0 r acc0
+      end
   end.
 
 Definition args_ok (c : cfg) (o : op) : bool :=
