@@ -8,7 +8,8 @@
  *     state a long-running hypervisor reaches): vrm_pool_hyp_alloc's
  *     next-fit scan against a reference LIFO free list of pages (what a
  *     buddy allocator's order-0 path costs: pop, push), both zeroing the
- *     page they hand out. Also the same pair on an empty region.
+ *     page they hand out. Also the same pair on an empty region, and the
+ *     buddy allocator (vrm_buddy_*, lib/pool/buddy.c) over the same pages.
  *  2. donate host->VM, share/unshare host->VM, reclaim: ns per page with
  *     no-op stage-2 callbacks (the pool's own cost) beside real stage-2
  *     tables (vrm_pgt, identity IPA = PA, as the example hypervisor wires
@@ -262,6 +263,37 @@ static double pool_pairs(struct vrm_pool *pool, uint32_t order, bool full, long 
 	return t;
 }
 
+/* The same pairs on the buddy allocator (lib/pool/buddy.c) over the same
+ * pages, zeroing each block it hands out as the pool does. */
+static double buddy_pairs(struct vrm_buddy_page *pages, uint32_t order, bool full, long pairs)
+{
+	struct vrm_buddy b;
+	uint64_t n = UINT64_C(1) << order, i, idx, hole = 0;
+	double t;
+
+	if (vrm_buddy_init(&b, BASE >> VRM_PAGE_SHIFT, np, pages) != 0 ||
+	    vrm_buddy_free_range(&b, 0, np) != 0)
+		return -1;
+	if (full) {
+		for (i = 0; i < np; i += n)
+			if (vrm_buddy_alloc(&b, order, &idx) != 0)
+				return -1;
+		hole = (rnd() % (np / n)) * n;
+		if (vrm_buddy_put(&b, hole) != 0)
+			return -1;
+	}
+	t = now_ns();
+	for (long k = 0; k < pairs; k++) {
+		if (vrm_buddy_alloc(&b, order, &idx) != 0 || (full && idx != hole))
+			return -1;
+		for (i = 0; i < n; i++)
+			vrm_pool_scrub_page(mem + (idx + i) * VRM_PAGE_SIZE);
+		if (vrm_buddy_put(&b, idx) != 0)
+			return -1;
+	}
+	return (now_ns() - t) / (double)pairs;
+}
+
 static double ref_pairs(struct ref_list *l, bool full, long pairs)
 {
 	uint64_t i, keep = full ? 1 : np;
@@ -289,7 +321,8 @@ int main(int argc, char **argv)
 	struct vrm_pool_ops noop = { NULL, NULL, noop_map, noop_unmap, pool_va, NULL };
 	struct vrm_pool_ops real = { NULL, NULL, s2_map, s2_unmap, pool_va, NULL };
 	double s_noop[NOPS][MAXREPS], s_real[NOPS][MAXREPS], one[NOPS];
-	enum { P_EMPTY, P_FULL, PO_FULL, R_EMPTY, R_FULL, NALLOC };
+	enum { P_EMPTY, P_FULL, PO_FULL, B_EMPTY, B_FULL, BO_FULL, R_EMPTY, R_FULL, NALLOC };
+	struct vrm_buddy_page *bpages;
 	double s_alloc[NALLOC][MAXREPS], s_flush[MAXREPS], fl;
 	struct ref_list ref;
 	long pairs;
@@ -304,7 +337,8 @@ int main(int argc, char **argv)
 	mem = aligned_alloc(1 << 21, (size_t)np * VRM_PAGE_SIZE);
 	meta = calloc(np, sizeof(*meta));
 	ref.stack = calloc(np, sizeof(*ref.stack));
-	if (mem == NULL || meta == NULL || ref.stack == NULL)
+	bpages = calloc(np, sizeof(*bpages));
+	if (mem == NULL || meta == NULL || ref.stack == NULL || bpages == NULL)
 		return 1;
 	memset(mem, 1, (size_t)np * VRM_PAGE_SIZE); /* fault it all in */
 	for (r = 0; r < reps; r++) {
@@ -339,6 +373,9 @@ int main(int argc, char **argv)
 		s_alloc[P_EMPTY][r] = pool_pairs(&pool, 0, false, pairs);
 		s_alloc[P_FULL][r] = pool_pairs(&pool, 0, true, pairs);
 		s_alloc[PO_FULL][r] = pool_pairs(&pool, ORDER, true, pairs);
+		s_alloc[B_EMPTY][r] = buddy_pairs(bpages, 0, false, pairs);
+		s_alloc[B_FULL][r] = buddy_pairs(bpages, 0, true, pairs);
+		s_alloc[BO_FULL][r] = buddy_pairs(bpages, ORDER, true, pairs);
 		s_alloc[R_EMPTY][r] = ref_pairs(&ref, false, pairs);
 		s_alloc[R_FULL][r] = ref_pairs(&ref, true, pairs);
 		for (k = 0; k < NALLOC; k++)
@@ -361,6 +398,8 @@ int main(int argc, char **argv)
 		double pe = median(s_alloc[P_EMPTY], reps), pf = median(s_alloc[P_FULL], reps);
 		double po = median(s_alloc[PO_FULL], reps), re = median(s_alloc[R_EMPTY], reps);
 		double rf = median(s_alloc[R_FULL], reps);
+		double be = median(s_alloc[B_EMPTY], reps), bf = median(s_alloc[B_FULL], reps);
+		double bo = median(s_alloc[BO_FULL], reps);
 
 		printf("\nhyp allocator, ns per alloc+free pair (%ld pairs; alloc zeroes the run)\n\n",
 		       pairs);
@@ -369,8 +408,13 @@ int main(int argc, char **argv)
 		printf("| vrm_pool_hyp_alloc/free, order 0 | %.1f | %.1f | %.1fx |\n", pe, pf, pf / rf);
 		printf("| vrm_pool_hyp_alloc/free, order %u (%u pages) | - | %.1f | - |\n", ORDER,
 		       1u << ORDER, po);
+		printf("| vrm_buddy_alloc/put + zeroing, order 0 | %.1f | %.1f | %.1fx |\n", be, bf,
+		       bf / rf);
+		printf("| vrm_buddy_alloc/put + zeroing, order %u (%u pages) | - | %.1f | - |\n",
+		       ORDER, 1u << ORDER, bo);
 		printf("| reference LIFO free list, order 0 | %.1f | %.1f | 1.0x |\n", re, rf);
 	}
+	free(bpages);
 	free(ref.stack);
 	free(meta);
 	free(mem);

@@ -215,6 +215,68 @@ int vrm_pool_hyp_alloc(struct vrm_pool *pool, uint32_t order, vrm_pa_t *pa);
  * e.g. donated ones, 2^order of them from pa) to the allocator. */
 int vrm_pool_hyp_free(struct vrm_pool *pool, vrm_pa_t pa, uint32_t order);
 
+/*
+ * Buddy allocator (pKVM's nvhe/page_alloc.c shape), the hyp allocator's
+ * replacement in the making: blocks of 2^order pages, 0 <= order <=
+ * VRM_POOL_MAX_ORDER, aligned to their size in *physical* frame number,
+ * kept on one free list per order; alloc takes the smallest free block
+ * that fits and splits it (upper halves go back on the lists), free
+ * coalesces a block with its buddy (pfn ^ 2^order) while the buddy is a
+ * free block of the same order. Both are O(VRM_POOL_MAX_ORDER) list steps
+ * plus O(2^order) to mark the block's pages, where the next-fit scan of
+ * vrm_pool_hyp_alloc() is O(pages). Free blocks are always fully
+ * coalesced, so a 2^order allocation fails (-ENOMEM) only when no aligned
+ * run of 2^order pages is free.
+ *
+ * State lives in the caller's array of one struct vrm_buddy_page per page
+ * (12 bytes), never in the free pages themselves: a page's contents may
+ * come from the host (donated memory), and nothing read from it decides
+ * what is free. Allocated blocks are refcounted (pKVM's hyp_page
+ * refcount): alloc hands out a block with count 1; get/put move it; the
+ * put that drops it to 0 frees the block. Pages that did not come from
+ * alloc (boot memory, pages donated to the hyp) join with free_range.
+ *
+ * Not thread-safe: the caller serialises every call (the pool's hyp lock
+ * once the pool uses it). A rejected call changes nothing.
+ */
+struct vrm_buddy_page {
+	uint32_t next, prev; /* free-list links (page indices) of a free head */
+	uint16_t refcount;   /* allocated head: holders (>= 1); else 0 */
+	uint8_t order;       /* free or allocated head: its order */
+	uint8_t flags;       /* private */
+};
+
+struct vrm_buddy {
+	struct vrm_buddy_page *pages;
+	uint64_t npages;
+	uint64_t base_pfn;
+	uint64_t nfree;                             /* free pages */
+	uint32_t head[VRM_POOL_MAX_ORDER + 1];      /* free list per order */
+};
+
+/* Pages [base_pfn, base_pfn + npages), all allocated (none free, none
+ * counted: join them with free_range). npages >= 1 and < 2^32 - 1, pages
+ * non-NULL with npages entries, base_pfn + npages must not wrap: else
+ * -EINVAL, b untouched. */
+int vrm_buddy_init(struct vrm_buddy *b, uint64_t base_pfn, uint64_t npages,
+		   struct vrm_buddy_page *pages);
+/* A free block of 2^order pages: its first page index in *idx, refcount
+ * 1. -EINVAL order > VRM_POOL_MAX_ORDER or idx NULL; -ENOMEM no free
+ * aligned run of 2^order pages. The pages' contents are not touched. */
+int vrm_buddy_alloc(struct vrm_buddy *b, uint32_t order, uint64_t *idx);
+/* One more holder of the allocated block at idx: -EINVAL idx is not the
+ * first page of an allocated block; -EOVERFLOW at 0xffff holders. */
+int vrm_buddy_get(struct vrm_buddy *b, uint64_t idx);
+/* One holder fewer; at 0 the block is freed (coalescing). -EINVAL idx is
+ * not the first page of an allocated block. */
+int vrm_buddy_put(struct vrm_buddy *b, uint64_t idx);
+/* Pages [idx, idx + n) that alloc did not hand out join the free lists, as
+ * maximal aligned blocks, coalescing. -EINVAL empty or out of range;
+ * -EPERM some page is free already or belongs to an allocated block. */
+int vrm_buddy_free_range(struct vrm_buddy *b, uint64_t idx, uint64_t n);
+/* The page is free (in some free block). false outside the range. */
+bool vrm_buddy_is_free(const struct vrm_buddy *b, uint64_t idx);
+
 /* Owner, owner-side state and share count of one page; borrower may be
  * NULL. -EINVAL outside the range. A snapshot (no lock taken). */
 int vrm_pool_owner(const struct vrm_pool *pool, vrm_pa_t pa, vrm_principal_t *owner,

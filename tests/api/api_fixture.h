@@ -33,6 +33,11 @@ static struct vrm_vmid_alloc vmids;
 static uint64_t vmid_map[1];
 static struct vrm_vmid_cpu vmid_cpus[4];
 static struct vrm_vmid vmid_vm;
+/* a buddy allocator over 64 pages from pfn 3: pages 8-23 joined, then a
+ * 2-page block taken (held once) and a 1-page block held 0xffff times */
+static struct vrm_buddy buddy, scratch_buddy;
+static struct vrm_buddy_page buddy_pages[NP], scratch_buddy_pages[NP];
+static uint64_t buddy_held, buddy_full;
 #if VRM_CHECKED
 static uint64_t guarded, guard_lock;
 static uint64_t check_mem[512];
@@ -73,6 +78,14 @@ static void fixture_setup(void)
 	ck_assert_int_eq(vrm_vmid_init(&vmids, 4, vmid_map, 1, vmid_cpus, 4), 0);
 	vmid_vm.id = 0;
 	ck_assert_int_eq(vrm_vmid_get(&vmids, &vmid_vm, 0, NULL), 1);
+	ck_assert_int_eq(vrm_buddy_init(&buddy, 3, NP, buddy_pages), 0);
+	ck_assert_int_eq(vrm_buddy_free_range(&buddy, 8, 16), 0);
+	ck_assert_int_eq(vrm_buddy_alloc(&buddy, 1, &buddy_held), 0);
+	ck_assert_int_eq(vrm_buddy_alloc(&buddy, 0, &buddy_full), 0);
+	while (buddy_pages[buddy_full].refcount < UINT16_MAX)
+		ck_assert_int_eq(vrm_buddy_get(&buddy, buddy_full), 0);
+	memset(&scratch_buddy, 0xa5, sizeof(scratch_buddy));
+	memset(scratch_buddy_pages, 0x5a, sizeof(scratch_buddy_pages));
 	vrm_check_reset();
 #if VRM_CHECKED
 	ck_assert_int_eq(vrm_check_guard(&guarded, sizeof(guarded), &guard_lock), 0);
@@ -101,6 +114,11 @@ static int ret_pool_visit(void *arg, vrm_pa_t pa, uint64_t n, enum vrm_pool_stat
 	(void)n;
 	(void)st;
 	return (int)(intptr_t)arg;
+}
+
+static uint64_t buddy_index(uint64_t a)
+{
+	return a == B_HELD ? buddy_held : a == B_FULL ? buddy_full : a;
 }
 
 static int call(const struct row *r)
@@ -213,6 +231,22 @@ static int call(const struct row *r)
 		break;
 	}
 	case F_VMID_PUT: ret = vrm_vmid_put(&vmids, (uint32_t)r->a); break;
+	/* buddy rows: a index (B_HELD / B_FULL: the fixture's blocks), b n or order */
+	case F_BUDDY_INIT:
+		ret = vrm_buddy_init(&scratch_buddy, r->a, r->b,
+				     (r->x & X_NULL) ? NULL : scratch_buddy_pages);
+		break;
+	case F_BUDDY_ALLOC: {
+		uint64_t idx = UINT64_C(0xa5a5);
+
+		ret = vrm_buddy_alloc(&buddy, (uint32_t)r->b, (r->x & X_NULL) ? NULL : &idx);
+		if (idx != UINT64_C(0xa5a5))
+			ret = 1; /* the refused call wrote its result */
+		break;
+	}
+	case F_BUDDY_GET: ret = vrm_buddy_get(&buddy, buddy_index(r->a)); break;
+	case F_BUDDY_PUT: ret = vrm_buddy_put(&buddy, buddy_index(r->a)); break;
+	case F_BUDDY_FREE_RANGE: ret = vrm_buddy_free_range(&buddy, buddy_index(r->a), r->b); break;
 	default: ret = 1; break;
 	}
 	tm.fail_at = 0;
@@ -222,7 +256,7 @@ static int call(const struct row *r)
 
 struct snapshot {
 	struct tsnap pool;
-	uint64_t tables, scratch, vmids;
+	uint64_t tables, scratch, vmids, buddy;
 	size_t nlive, trace;
 	uint64_t checks;
 };
@@ -257,6 +291,10 @@ static void snapshot(struct snapshot *s)
 			      &vmid_vm, sizeof(vmid_vm)) ^
 		   vmids.generation ^ ((uint64_t)vmids.next << 32) ^ (vmids.rollovers << 48) ^ s2.vmid ^
 		   ((uint64_t)kpgt.vmid << 16);
+	s->buddy = bytes_hash(bytes_hash(bytes_hash(bytes_hash(0, &buddy, sizeof(buddy)),
+							 buddy_pages, sizeof(buddy_pages)),
+					      &scratch_buddy, sizeof(scratch_buddy)),
+			      scratch_buddy_pages, sizeof(scratch_buddy_pages));
 	s->trace = vrm_tlb_trace_len();
 	s->checks = vrm_check_total();
 }
@@ -266,7 +304,7 @@ static bool snapshot_same(const struct snapshot *a, const struct snapshot *b)
 	(void)a;
 	return tsnap_same(&t, &a->pool) && a->tables == b->tables && a->nlive == b->nlive &&
 	       a->scratch == b->scratch && a->trace == b->trace && a->checks == b->checks &&
-	       a->vmids == b->vmids;
+	       a->vmids == b->vmids && a->buddy == b->buddy;
 }
 
 static const char *snapshot_diff(const struct snapshot *a, const struct snapshot *b)
@@ -281,6 +319,8 @@ static const char *snapshot_diff(const struct snapshot *a, const struct snapshot
 		return "the TLB trace (issued TLBI or barrier)";
 	if (a->vmids != b->vmids)
 		return "the VMID allocator, its VM's word, or the table's VMID";
+	if (a->buddy != b->buddy)
+		return "the buddy allocator or its page array";
 	return "the checker's counters";
 }
 

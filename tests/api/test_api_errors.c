@@ -44,6 +44,7 @@ enum fn {
 	F_POOL_INIT, F_BOOT_ASSIGN, F_DONATE, F_SHARE, F_UNSHARE, F_RECLAIM, F_HYP_ALLOC,
 	F_HYP_FREE, F_OWNER, F_FOR_EACH, F_CHECK_INIT, F_CHECK_GUARD, F_MODEL_TRANSLATE,
 	F_MODEL_LOOKUP, F_TICKET_SELECT, F_PGT_SET_VMID, F_VMID_INIT, F_VMID_GET, F_VMID_PUT,
+	F_BUDDY_INIT, F_BUDDY_ALLOC, F_BUDDY_GET, F_BUDDY_PUT, F_BUDDY_FREE_RANGE,
 };
 
 /* Variants (row.x). */
@@ -52,6 +53,9 @@ enum fn {
 #define X_CALLBACK 0x04u /* the first pool callback fails (-ENOMEM) */
 #define X_NULL     0x08u /* a NULL pointer argument (the one the doc names) */
 #define X_NULL2    0x10u /* a second kind of NULL (ops->map, mm->free_page) */
+/* Buddy rows' row.a: the fixture's 2-page held block, its 0xffff-held one. */
+#define B_HELD UINT64_C(1000)
+#define B_FULL UINT64_C(1001)
 
 struct row {
 	const char *cite; /* {#err:...} tag in docs/api.md */
@@ -178,6 +182,24 @@ static const struct row rows[] = {
 	{ "vmid_get.word", F_VMID_GET, 0, 0, 0, UINT64_C(1) << 4, 0, -EINVAL },
 	{ "vmid_get.word", F_VMID_GET, 0, 0, 0, UINT64_C(2) << 4 | 3, 0, -EINVAL },
 	{ "vmid_put.cpu", F_VMID_PUT, 4, 0, 0, 0, 0, -EINVAL },
+	{ "buddy_init.inval", F_BUDDY_INIT, 0, 0, 0, 0, 0, -EINVAL },
+	{ "buddy_init.inval", F_BUDDY_INIT, 0, NP, 0, 0, X_NULL, -EINVAL },
+	{ "buddy_init.inval", F_BUDDY_INIT, UINT64_MAX - 2, NP, 0, 0, 0, -EINVAL },
+	{ "buddy_init.inval", F_BUDDY_INIT, 0, UINT32_MAX, 0, 0, 0, -EINVAL },
+	{ "buddy_alloc.inval", F_BUDDY_ALLOC, 0, VRM_POOL_MAX_ORDER + 1, 0, 0, 0, -EINVAL },
+	{ "buddy_alloc.inval", F_BUDDY_ALLOC, 0, 0, 0, 0, X_NULL, -EINVAL },
+	{ "buddy_alloc.nomem", F_BUDDY_ALLOC, 0, 4, 0, 0, 0, -ENOMEM },
+	{ "buddy_get.inval", F_BUDDY_GET, 20, 0, 0, 0, 0, -EINVAL },  /* a free page */
+	{ "buddy_get.inval", F_BUDDY_GET, 0, 0, 0, 0, 0, -EINVAL },   /* never joined */
+	{ "buddy_get.inval", F_BUDDY_GET, NP, 0, 0, 0, 0, -EINVAL },  /* outside */
+	{ "buddy_get.overflow", F_BUDDY_GET, B_FULL, 0, 0, 0, 0, -EOVERFLOW },
+	{ "buddy_put.inval", F_BUDDY_PUT, 20, 0, 0, 0, 0, -EINVAL },
+	{ "buddy_put.inval", F_BUDDY_PUT, NP + 5, 0, 0, 0, 0, -EINVAL },
+	{ "buddy_free_range.inval", F_BUDDY_FREE_RANGE, 0, 0, 0, 0, 0, -EINVAL },
+	{ "buddy_free_range.inval", F_BUDDY_FREE_RANGE, NP - 1, 2, 0, 0, 0, -EINVAL },
+	{ "buddy_free_range.inval", F_BUDDY_FREE_RANGE, NP, 1, 0, 0, 0, -EINVAL },
+	{ "buddy_free_range.state", F_BUDDY_FREE_RANGE, 4, 8, 0, 0, 0, -EPERM }, /* 8.. free */
+	{ "buddy_free_range.state", F_BUDDY_FREE_RANGE, B_HELD, 1, 0, 0, 0, -EPERM },
 	/* pool_init (a = base, b = npages, c = max_vms) */
 	{ "pool_init.null", F_POOL_INIT, T_BASE, NP, NVM, 0, X_NULL, -EINVAL },
 	{ "pool_init.null", F_POOL_INIT, T_BASE, NP, NVM, 0, X_NULL2, -EINVAL },
