@@ -51,7 +51,10 @@ int vrm_pgt_tlb_walker(void *ctx, uint32_t regime, uint64_t addr, vrm_pa_t *pa, 
 
 /* Append a VRM_TLB_EV_PTE_WRITE note to the TLB trace for every
  * descriptor write (and VRM_TLB_EV_PAGE_FREE for every table page given
- * back) while on. Off by default: the benchmarks pay one branch. */
+ * back) while on. Off by default. A test-only hook: only builds with
+ * VRM_PTE_TRACE (vrm/config.h; meson -Dpte_trace, on by default where
+ * -Ddebug is, i.e. the test builds) have it; elsewhere, release builds
+ * included, this call does nothing and descriptor writes carry no hook. */
 void vrm_pgt_trace_ptes(bool on);
 
 #endif /* VRM_PGTABLE_RCU_H */

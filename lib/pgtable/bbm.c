@@ -13,7 +13,7 @@
 
 #include "pgt_internal.h"
 
-#if !VRM_FREESTANDING
+#if VRM_PTE_TRACE
 #include <vrm/tlb_model.h>
 
 bool vrm_pgt__trace_on;
@@ -122,7 +122,7 @@ void pgt_page_release(struct vrm_pgt *pgt, uint64_t *page)
 	const struct vrm_pgt_mm_ops *mm = pgt->mm;
 
 	VRM_CHECK(vrm_check_page_reuse(mm->virt_to_phys(mm->ctx, page)));
-#if !VRM_FREESTANDING
+#if VRM_PTE_TRACE
 	if (__atomic_load_n(&vrm_pgt__trace_on, __ATOMIC_RELAXED))
 		vrm_tlb_trace_note(VRM_TLB_EV_PAGE_FREE, mm->virt_to_phys(mm->ctx, page));
 #endif

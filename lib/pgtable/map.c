@@ -16,32 +16,52 @@
  * wholly covered, pa aligned alike) get leaves, in one visit, stopping at
  * the first valid entry (the walker visits it next, so plan still checks
  * every entry before commit writes any). Write-once: each slot is read
- * just before its write and written only if invalid.
+ * just before its write and written only if invalid; or, `fresh` (the
+ * commit's first visit of a table it has just linked, struct pgt_op), all
+ * of the run is known zero and is written without the reads.
  */
-static int map_run(const struct pgt_op *op, const struct vrm_pgt_visit_ctx *ctx, vrm_pa_t pa)
+static int map_run(const struct pgt_op *op, const struct vrm_pgt_visit_ctx *ctx, vrm_pa_t pa,
+		   bool fresh)
 {
 	unsigned shift = pgt_level_shift(ctx->level);
 	uint64_t room = pgt_run_room(ctx), n, old;
 	uint64_t desc = pa | op->attrs | (ctx->level == 3 ? 3u : 1u);
+	/* Locals: the descriptor stores are volatile, so fields read through
+	 * op and ctx would be re-loaded for every entry. */
+	uint64_t *ptep = ctx->ptep;
+	uint64_t addr = ctx->addr;
+	int level = ctx->level;
+	bool commit = op->commit;
 
 	/* Checked builds: the run's writes are checked in one pass (below). */
 	VRM_CHECK(vrm_pgt__check_run_begin());
-	/* ACSL (Frama-C WP, proofs/wp/pgt_map_run.c): pgt_pte_write's
-	 * contract there requires the entry to be invalid and equal to `old`. */
-	/*@ loop invariant 0 <= n <= room;
-	  @ loop assigns n, old, ctx->ptep[0 .. room - 1];
-	  @ loop variant room - n;
-	  @*/
-	for (n = 0; n < room; n++) {
-		old = vrm_read_once_64(&ctx->ptep[n]);
-		if (old & 1)
-			break;
-		if (op->commit)
-			pgt_pte_write(op->pgt, &ctx->ptep[n], old, desc + (n << shift),
-				      ctx->level, ctx->addr + (n << shift));
+	if (fresh && commit) {
+		/*@ loop invariant 0 <= n <= room;
+		  @ loop invariant \forall integer i; n <= i < room ==> ptep[i] == 0;
+		  @ loop assigns n, ptep[0 .. room - 1];
+		  @ loop variant room - n;
+		  @*/
+		for (n = 0; n < room; n++)
+			pgt_pte_write(op->pgt, &ptep[n], 0, desc + (n << shift), level,
+				      addr + (n << shift));
+	} else {
+		/* ACSL (Frama-C WP, proofs/wp/pgt_map_run.c): pgt_pte_write's
+		 * contract there requires the entry to be invalid and equal to
+		 * `old`. */
+		/*@ loop invariant 0 <= n <= room;
+		  @ loop assigns n, old, ptep[0 .. room - 1];
+		  @ loop variant room - n;
+		  @*/
+		for (n = 0; n < room; n++) {
+			old = vrm_read_once_64(&ptep[n]);
+			if (old & 1)
+				break;
+			if (commit)
+				pgt_pte_write(op->pgt, &ptep[n], old, desc + (n << shift), level,
+					      addr + (n << shift));
+		}
 	}
-	VRM_CHECK(vrm_pgt__check_run_end(op->pgt, ctx->ptep, op->commit ? n : 0, desc, ctx->level,
-					 ctx->addr));
+	VRM_CHECK(vrm_pgt__check_run_end(op->pgt, ptep, commit ? n : 0, desc, level, addr));
 	return (int)n;
 }
 
@@ -58,11 +78,13 @@ static int map_visit_op(struct pgt_op *op, struct vrm_pgt_visit_ctx *ctx)
 	vrm_pa_t pa = op->pa + (lo - op->ia);
 	bool whole = lo == ctx->addr && hi == ctx->addr + esize && !(pa & (esize - 1));
 	enum vrm_pgt_stage stage = (enum vrm_pgt_stage)pgt->stage;
+	bool fresh = op->fresh;
 	uint64_t want;
 
+	op->fresh = false; /* true only for the visit right after an install */
 	if (!(ctx->old & 1)) {
 		if (whole && level >= 1)
-			return map_run(op, ctx, pa);
+			return map_run(op, ctx, pa, fresh);
 		if (!op->commit) {
 			op->need += pgt_fresh_tables(lo, hi, level, op->pa - op->ia);
 			return 0;

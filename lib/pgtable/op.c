@@ -72,6 +72,7 @@ int pgt_install_table(struct pgt_op *op, struct vrm_pgt_visit_ctx *ctx)
 	pgt_pte_write(op->pgt, ctx->ptep, ctx->old,
 		      vrm_pgt_desc_table(mm->virt_to_phys(mm->ctx, table)),
 		      ctx->level, ctx->addr);
+	op->fresh = true; /* the walker descends into it next (struct pgt_op) */
 	return 0;
 }
 

@@ -33,9 +33,11 @@ static inline bool pgt_is_kernel(const struct vrm_pgt *pgt)
 	return (pgt->flags & VRM_PGT_KERNEL) != 0;
 }
 
-#if !VRM_FREESTANDING
-/* Hosted: PTE-write notes into the TLB trace, on only while a test asks
- * (vrm_pgt_trace_ptes in pgtable_rcu.h), so benchmarks pay one branch. */
+#if VRM_PTE_TRACE
+/* Test builds (meson -Dpte_trace, config.h): PTE-write notes into the TLB
+ * trace, on only while a test asks (vrm_pgt_trace_ptes in pgtable_rcu.h).
+ * Production builds compile the hook out, as they do the checker's: the
+ * flag's load and branch per descriptor were a third of map's cost. */
 extern bool vrm_pgt__trace_on;
 void vrm_pgt__trace_pte(const uint64_t *ptep);
 #endif
@@ -78,7 +80,7 @@ static inline void pgt_pte_write(const struct vrm_pgt *pgt, uint64_t *ptep, uint
 				 uint64_t new_desc, int level, uint64_t addr)
 {
 	VRM_CHECK(vrm_pgt__check_pte(pgt, ptep, old, new_desc, level, addr));
-#if !VRM_FREESTANDING
+#if VRM_PTE_TRACE
 	if (__builtin_expect(__atomic_load_n(&vrm_pgt__trace_on, __ATOMIC_RELAXED), 0))
 		vrm_pgt__trace_pte(ptep);
 #endif
@@ -97,9 +99,10 @@ int pgt_walk_locked(struct vrm_pgt *pgt, uint64_t start, uint64_t end,
 /*
  * Internal walk flag (vrm_pgt_walk refuses it): a LEAF visit may return
  * n > 0, meaning it handled this entry and the n - 1 that follow it in the
- * same table (at most pgt_run_room of them), all left non-table, so the
- * walker neither re-reads nor descends them and sets up one visit per run
- * instead of one per entry.
+ * same table (at most pgt_run_room of them), so the walker neither re-reads
+ * nor descends them and sets up one visit per run instead of one per
+ * entry. A commit's run leaves them non-table; unmap's plan may also skip
+ * covered tables unvisited (nothing below them needs planning, unmap_run).
  */
 #define PGT_VISIT_RUN (1u << 8)
 
@@ -140,6 +143,15 @@ struct pgt_op {
 	vrm_pa_t pa;
 	uint32_t prot;
 	uint64_t attrs;      /* map/remap: leaf attributes of prot */
+	/* Commit: pgt_install_table has just linked a table from `cache`, so
+	 * the walker's next visit is that table's first entry in range, and
+	 * every entry of it is zero (zalloc_page; checked builds report a
+	 * non-zero one at publication: vrm_check_table_publish). The visit
+	 * consumes it (map_visit_op): map_run then writes its run without
+	 * reading each entry back, which is still write-once, and the loads
+	 * were most of map's cost (the cache's pages, zeroed in cache_fill,
+	 * have left the L1/L2 cache by then). */
+	bool fresh;
 };
 
 /* Run plan, allocate, commit; then the batched flush if op->flush and

@@ -8,13 +8,22 @@
  */
 #include "pgt_internal.h"
 
+/* No valid entry (bit 0, Arm ARM D8.3) in the 512: the test for freeing
+ * a partly covered table. Eight entries (one 64-byte cache line) per test:
+ * one branch per line instead of per entry, and the loads of a line do not
+ * wait on each other's branches. */
 static bool table_empty(const uint64_t *table)
 {
-	unsigned i;
+	unsigned i, j;
 
-	for (i = 0; i < PGT_ENTRIES; i++)
-		if (vrm_read_once_64(&table[i]) & 1)
+	for (i = 0; i < PGT_ENTRIES; i += 8) {
+		uint64_t any = 0;
+
+		for (j = 0; j < 8; j++)
+			any |= vrm_read_once_64(&table[i + j]);
+		if (any & 1)
 			return false;
+	}
 	return true;
 }
 
@@ -23,26 +32,48 @@ static bool table_empty(const uint64_t *table)
  * the same table and range, up to the first table (which the walker
  * descends next), in one visit. Holes are skipped; a kernel table refuses
  * the first valid one (plan finds it before commit writes anything).
+ *
+ * Plan of a non-kernel table: nothing in a wholly covered entry can fail
+ * or need a page (a table below it is wholly covered too: no split, and
+ * only kernel tables refuse valid entries), so the plan skips the run
+ * unread, tables included (PGT_VISIT_RUN: the walker does not descend
+ * them); commit still reads every entry before writing it.
  */
 static int unmap_run(struct pgt_op *op, const struct vrm_pgt_visit_ctx *ctx)
 {
 	unsigned shift = pgt_level_shift(ctx->level);
 	uint64_t room = pgt_run_room(ctx), n, old;
+	uint64_t *ptep = ctx->ptep;
+	int level = ctx->level;
+	bool wrote = false;
 
+	if (pgt_is_kernel(op->pgt)) {
+		/* Write-Once-Kernel-Mapping: any valid entry is -EPERM, found by
+		 * the plan; a commit here therefore only skips holes. */
+		for (n = 0; n < room; n++) {
+			old = vrm_read_once_64(&ptep[n]);
+			if (pgt_is_table(old, level))
+				break;
+			if (old & 1)
+				return -VRM_EPERM;
+		}
+		return (int)n;
+	}
+	if (!op->commit)
+		return (int)room;
+	/* Per entry only the load, the type tests and the store: the op and
+	 * ctx fields are in locals and the flush is noted once per run. */
 	for (n = 0; n < room; n++) {
-		old = vrm_read_once_64(&ctx->ptep[n]);
-		if (pgt_is_table(old, ctx->level))
+		old = vrm_read_once_64(&ptep[n]);
+		if (pgt_is_table(old, level))
 			break;
 		if (!(old & 1))
 			continue; /* hole */
-		if (pgt_is_kernel(op->pgt))
-			return -VRM_EPERM;
-		if (op->commit) {
-			pgt_pte_write(op->pgt, &ctx->ptep[n], old, 0, ctx->level,
-				      ctx->addr + (n << shift));
-			op->flush = true;
-		}
+		pgt_pte_write(op->pgt, &ptep[n], old, 0, level, ctx->addr + (n << shift));
+		wrote = true;
 	}
+	if (wrote)
+		op->flush = true; /* one batched flush, after the commit walk */
 	return (int)n;
 }
 

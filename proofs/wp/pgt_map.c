@@ -9,7 +9,8 @@
  *  - pgt_bbm and pgt_split (which replace a valid entry) only in a table
  *    that is not a kernel table (Write-Once-Kernel-Mapping);
  *  - map_run (proven in pgt_map_run.c, contract in pgt_map_spec.h): level
- *    >= 1, pa below 2^48, the walker's context.
+ *    >= 1, pa below 2^48, the walker's context, and a fresh run only over
+ *    zeroes (FRESH_ZERO: op.c's guarantee, assumed as WALK_CTX is).
  * and the contract says what each case returns and writes. The writers'
  * bodies and the descriptor helpers are not proven here (their contracts
  * below say only what they read and write): this harness proves the
@@ -36,7 +37,7 @@ uint64_t pgt_fresh_tables(uint64_t lo, uint64_t hi, int level, uint64_t delta);
 
 /*@ requires \valid_read(ctx);
   @ requires over_invalid: (ctx->old & 1) == 0;
-  @ assigns *ctx->ptep, op->cache;
+  @ assigns *ctx->ptep, op->cache, op->fresh;
   @*/
 int pgt_install_table(struct pgt_op *op, struct vrm_pgt_visit_ctx *ctx);
 
@@ -61,16 +62,17 @@ int pgt_split(struct pgt_op *op, struct vrm_pgt_visit_ctx *ctx);
   @ requires op_range: ctx->start == op->ia && ctx->end == op->ia + op->size &&
   @   op->pa + op->size <= 0x1000000000000;
   @ requires attrs: op->attrs < 0x8000000000000000;
+  @ requires fresh: FRESH_ZERO(op, ctx);
   @ requires \separated(ctx->ptep + (0 .. 511), ctx, op, op->pgt);
   @ requires \separated(op, ctx, op->pgt);
-  @ assigns ctx->ptep[0 .. 511], op->cache, op->dead, op->need;
+  @ assigns ctx->ptep[0 .. 511], op->cache, op->dead, op->need, op->fresh;
   @ behavior kernel_valid:
   @   assumes (ctx->old & 1) != 0 && (op->pgt->flags & VRM_PGT_KERNEL) != 0;
-  @   assigns \nothing;
+  @   assigns op->fresh; // the fresh flag is consumed, nothing else
   @   ensures \result == 0 || \result == -VRM_EEXIST || \result == -VRM_EPERM;
   @ behavior map_valid:
   @   assumes (ctx->old & 1) != 0 && !op->replace;
-  @   assigns \nothing;
+  @   assigns op->fresh;
   @   ensures \result == 0 || \result == -VRM_EEXIST;
   @ behavior plan_invalid:
   @   assumes (ctx->old & 1) == 0 && !op->commit;

@@ -9,6 +9,7 @@
 #include <vrm/tlb_model.h>
 
 #include "pgt_test_mm.h"
+#include "pgt_trace_test.h"
 #include "../tools/check_run.h"
 #include "../tools/pgt_retire.h"
 
@@ -427,22 +428,22 @@ int main(void)
 	TCase *s2 = tcase_create("stage2"), *k = tcase_create("kernel"), *e = tcase_create("el2");
 
 	tcase_add_checked_fixture(s2, setup_s2, teardown);
-	tcase_add_test(s2, remap_breaks_flushes_then_makes);
-	tcase_add_test(s2, remap_of_part_of_a_block_splits_through_bbm);
-	tcase_add_test(s2, permission_change_writes_in_place_and_flushes_only_when_restricting);
-	tcase_add_test(s2, memory_type_change_uses_bbm);
+	TRACE_TEST(s2, remap_breaks_flushes_then_makes);
+	TRACE_TEST(s2, remap_of_part_of_a_block_splits_through_bbm);
+	TRACE_TEST(s2, permission_change_writes_in_place_and_flushes_only_when_restricting);
+	TRACE_TEST(s2, memory_type_change_uses_bbm);
 	tcase_add_test(s2, set_prot_skips_holes_and_splits_partly_covered_blocks);
 	tcase_add_test(s2, walker_visits_pre_leaf_post_with_old_entry_snapshots);
 	tcase_add_test(s2, hw_walk_agrees_with_lookup);
 	tcase_add_test(s2, stage2_map_issues_no_isb);
-	tcase_add_test(s2, stage2_xnx_execute_split_maps_and_changes_in_place);
+	TRACE_TEST(s2, stage2_xnx_execute_split_maps_and_changes_in_place);
 	tcase_add_checked_fixture(k, setup_kernel, teardown);
 	tcase_add_test(k, kernel_table_refuses_every_change_of_a_valid_entry);
-	tcase_add_test(k, kernel_map_ends_with_dsb_ishst_then_isb);
+	TRACE_TEST(k, kernel_map_ends_with_dsb_ishst_then_isb);
 	tcase_add_checked_fixture(e, setup_el2, teardown);
 	tcase_add_test(e, el2_table_flushes_el2_tlb_entries);
 	tcase_add_test(e, el2_table_refuses_wx_and_executable_device_and_changes_nothing);
-	tcase_add_test(e, el2_map_ends_with_dsb_ishst_then_isb);
+	TRACE_TEST(e, el2_map_ends_with_dsb_ishst_then_isb);
 	suite_add_tcase(s, s2);
 	suite_add_tcase(s, e);
 	suite_add_tcase(s, k);

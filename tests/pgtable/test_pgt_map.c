@@ -8,6 +8,7 @@
 #include <vrm/tlb_model.h>
 
 #include "pgt_test_mm.h"
+#include "pgt_trace_test.h"
 #include "../tools/check_run.h"
 #include "../tools/pgt_retire.h"
 
@@ -257,7 +258,7 @@ int main(void)
 	tcase_add_test(tc, bad_input_is_einval_and_writes_nothing);
 	tcase_add_test(tc, enomem_at_any_allocation_leaves_the_tables_unchanged);
 	tcase_add_test(tc, unmap_of_holes_is_not_an_error_and_flushes_nothing);
-	tcase_add_test(tc, unmap_invalidates_then_flushes_once_then_frees_empty_tables);
+	TRACE_TEST(tc, unmap_invalidates_then_flushes_once_then_frees_empty_tables);
 	tcase_add_test(tc, unmap_of_part_of_a_block_splits_it_and_keeps_the_rest);
 	tcase_add_test(tc, lookup_returns_pa_prot_and_level_of_the_leaf);
 	suite_add_tcase(s, tc);

@@ -78,18 +78,33 @@ static inline uint64_t pgt_run_room(const struct vrm_pgt_visit_ctx *ctx);
 static inline void pgt_pte_write(const struct vrm_pgt *pgt, uint64_t *ptep, uint64_t old,
 				 uint64_t new_desc, int level, uint64_t addr);
 
+/* The op's fresh flag (struct pgt_op, op.c's pgt_install_table sets it):
+ * in a commit, the visit right after an install is the first one in the
+ * table just linked, all of whose entries are zero (zalloc_page). Like
+ * WALK_CTX, what op.c and walk.c guarantee and this directory does not
+ * prove: a precondition of map_visit_op, passed on to map_run. */
+#define FRESH_ZERO(o, c) \
+	((o)->fresh ==> ((o)->commit && \
+	  (\forall integer i; 0 <= i < run_room((c)->addr, (c)->end, (c)->level) ==> \
+	   (c)->ptep[i] == 0)))
+
 /* pa_range: map_visit_op's pa is below 2^48 (map_common refuses pa >= 2^48
  * and pa + size > 2^48); attrs: map_common's op.attrs are leaf attribute
  * bits, all below bit 55 (desc.c; not proven here), so desc + n * esize
- * cannot wrap. */
+ * cannot wrap. fresh: the writes without reads are write-once only over
+ * zeroes. */
 /*@ requires \valid_read(op) && \valid_read(ctx) && \valid_read(op->pgt);
   @ requires WALK_CTX(ctx) && 1 <= ctx->level;
   @ requires pa_range: pa < 0x1000000000000;
   @ requires attrs: op->attrs < 0x8000000000000000;
+  @ requires fresh: fresh && op->commit ==>
+  @   (\forall integer i; 0 <= i < run_room(ctx->addr, ctx->end, ctx->level) ==>
+  @    ctx->ptep[i] == 0);
   @ requires \separated(ctx->ptep + (0 .. 511), ctx, op, op->pgt);
   @ assigns ctx->ptep[0 .. 511];
   @ ensures 0 <= \result <= 512;
   @*/
-static int map_run(const struct pgt_op *op, const struct vrm_pgt_visit_ctx *ctx, vrm_pa_t pa);
+static int map_run(const struct pgt_op *op, const struct vrm_pgt_visit_ctx *ctx, vrm_pa_t pa,
+		   bool fresh);
 
 #endif /* VRM_WP_PGT_MAP_SPEC_H */

@@ -12,5 +12,6 @@
 #define VRM_ARCH_FORCE_GENERIC 1 /* no inline asm: __atomic stand-ins instead */
 #define VRM_TLBI_REPEAT 0
 #define VRM_SPECULATIVE_AT 0
+#define VRM_PTE_TRACE 0          /* test-only trace hook: compiled out, as here */
 
 #endif /* VRM_CONFIG_H */
