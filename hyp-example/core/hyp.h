@@ -103,7 +103,8 @@ void hyp_panic(uint64_t kind) __attribute__((noreturn));
 void fpsimd_save(struct hyp_fpsimd *st);
 void fpsimd_restore(const struct hyp_fpsimd *st);
 
-/* core/psci.c */
+/* core/psci.c: the firmware's PSCI (SMC from EL2). */
+int64_t psci_fw_call(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3);
 int64_t psci_cpu_on(uint64_t mpidr, uint64_t entry, uint64_t ctx);
 void psci_system_off(void) __attribute__((noreturn));
 /* core/semihost.c: ends QEMU with a non-zero exit status (the panic path). */

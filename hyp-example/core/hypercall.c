@@ -7,6 +7,7 @@
  */
 #include "gic.h"
 #include "hyp_abi.h"
+#include "linux.h"
 #include "vm.h"
 
 static struct hyp_ctx *host_hvc(struct hyp_cpu *c, struct hyp_ctx *ctx)
@@ -103,6 +104,13 @@ struct hyp_ctx *hyp_trap(struct hyp_ctx *ctx, uint64_t kind)
 	if (kind != 0)
 		hyp_panic(2); /* FIQ/SError from the host: nothing routes one */
 	esr = read_esr_el2();
+	if (hyp_linux_host) {
+		/* PSCI by HVC is relayed as by SMC; small numbers are the
+		 * core's own hypercalls (include/hyp_abi.h). */
+		if (ESR_EC(esr) == EC_HVC64)
+			return psci_is_smccc(ctx->x[0]) ? psci_relay(c, ctx) : host_hvc(c, ctx);
+		return linux_host_trap(c, ctx, esr);
+	}
 	switch (ESR_EC(esr)) {
 	case EC_HVC64:
 		return host_hvc(c, ctx);

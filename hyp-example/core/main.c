@@ -9,6 +9,7 @@
 
 #include "gic.h"
 #include "hyp_abi.h"
+#include "linux.h"
 #include "platform.h"
 #include "vm.h"
 
@@ -149,6 +150,11 @@ void hyp_main(uint64_t dtb)
 		hyp_printf("hyp: VMID allocator setup failed\n");
 		hyp_exit_failure(3);
 	}
+	/* A Linux Image where the loader puts one: Linux is the host
+	 * (core/linux.h); else the built-in demo host. */
+	hyp_linux_host = linux_detect();
+	if (hyp_linux_host && linux_prepare())
+		hyp_exit_failure(3);
 	__atomic_store_n(&hyp_cpus_online, 1, __ATOMIC_RELEASE);
 	hyp_printf("cpu 0: up at EL2, MMU on (write-once EL2 table), pool owns %lu pages\n",
 		   (unsigned long)mem_ram.pages);
@@ -183,6 +189,10 @@ void hyp_main(uint64_t dtb)
 	}
 	hyp_printf("hyp: %u CPU%s online; entering the host at EL1\n", started + 1,
 		   started ? "s" : "");
+	if (hyp_linux_host) {
+		psci_relay_boot_cpu_on();
+		linux_boot_cpu();
+	}
 	enter_host(0);
 }
 
@@ -192,6 +202,8 @@ void hyp_secondary_main(uint64_t idx)
 	cpu_init((uint32_t)idx);
 	hyp_printf("cpu %lu: up at EL2, MMU on\n", (unsigned long)idx);
 	__atomic_fetch_add(&hyp_cpus_online, 1, __ATOMIC_ACQ_REL);
+	if (hyp_linux_host)
+		linux_cpu_park((uint32_t)idx); /* until the host's CPU_ON */
 	enter_host((uint32_t)idx);
 }
 
@@ -202,6 +214,9 @@ void hyp_system_off(void)
 		hyp_printf("%s%s %lu", c ? ", " : "", vrm_check_cond_name((enum vrm_cond)c),
 			   (unsigned long)vrm_check_count((enum vrm_cond)c));
 	hyp_printf(")%s\n", VRM_CHECKED ? "" : " [unchecked build: hooks compiled out]");
+	if (hyp_linux_host)
+		hyp_printf("hyp: host stage-2: %lu device mappings made on demand, %lu aborts injected\n",
+			   (unsigned long)host_fault_device_maps(), (unsigned long)host_fault_aborts());
 	hyp_printf("hyp: PSCI SYSTEM_OFF\n");
 	psci_system_off();
 }

@@ -290,6 +290,16 @@ int mem_init(void)
 	if (!ret)
 		ret = vrm_pgt_map(&mem_host_pgt, hyp_end, hyp_end, mem_ram.carve - hyp_end,
 				  VRM_PGT_PROT_RWX | VRM_PGT_PROT_NORMAL);
+#ifdef HYP_TWIN_HOST_MAPS_CORE
+	/* Broken twin (tests/hyp, Linux host): the core's image, heap and
+	 * metadata in the host's stage 2 as well. */
+	if (!ret)
+		ret = vrm_pgt_map(&mem_host_pgt, hyp_img, hyp_img, hyp_end - hyp_img,
+				  VRM_PGT_PROT_RW | VRM_PGT_PROT_NORMAL);
+	if (!ret)
+		ret = vrm_pgt_map(&mem_host_pgt, mem_ram.carve, mem_ram.carve,
+				  mem_ram.end - mem_ram.carve, VRM_PGT_PROT_RW | VRM_PGT_PROT_NORMAL);
+#endif
 #ifdef HYP_TWIN_HOST_MAPS_GIC
 	/* Broken twin (tests/hyp): the GIC in the host's stage 2 as well. */
 	if (!ret)

@@ -8,7 +8,7 @@
 #define PSCI_CPU_ON_64    0xC4000003UL
 #define PSCI_SYSTEM_OFF   0x84000008UL
 
-static int64_t psci_call(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3)
+int64_t psci_fw_call(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3)
 {
 	register uint64_t x0 __asm__("x0") = fn;
 	register uint64_t x1 __asm__("x1") = a1;
@@ -26,12 +26,12 @@ static int64_t psci_call(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3)
 
 int64_t psci_cpu_on(uint64_t mpidr, uint64_t entry, uint64_t ctx)
 {
-	return psci_call(PSCI_CPU_ON_64, mpidr, entry, ctx);
+	return psci_fw_call(PSCI_CPU_ON_64, mpidr, entry, ctx);
 }
 
 void psci_system_off(void)
 {
-	psci_call(PSCI_SYSTEM_OFF, 0, 0, 0);
+	psci_fw_call(PSCI_SYSTEM_OFF, 0, 0, 0);
 	for (;;)
 		__asm__ volatile("wfe" ::: "memory"); /* not reached on QEMU */
 }

@@ -28,7 +28,10 @@ import subprocess
 import sys
 
 FAIL_PATTERNS = ["NOT BLOCKED", "FAIL", "PANIC", "BROKEN", "vrm-check:", "did not come up",
-                 "failed"]
+                 "failed",
+                 # a Linux host (expected-linux.txt) in trouble, or rebooting
+                 "Kernel panic", "Internal error", "Unable to handle", "Call trace:",
+                 "BUG:", "WARNING:", "SYSTEM_RESET"]
 
 
 def boot(args, qemu_args):
