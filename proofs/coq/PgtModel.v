@@ -160,8 +160,11 @@ Record margs := MA { m_ia : Z; m_pa : Z; m_size : Z; m_prot : Z; m_replace : boo
    in-block offset, PgtMapRange.v), or of unmap.c with one change:
    NoSplitKeep (pgt_split links a zeroed table instead of one reproducing
    the block, so the rest of a partly unmapped block is lost,
-   PgtUnmapProt.v; walk_op runs unmap_tbl_nosplitkeep for it). *)
-Inductive variant := Shipped | NoKernelEperm | NoLeafOffset | NoSplitKeep.
+   PgtUnmapProt.v; walk_op runs unmap_tbl_nosplitkeep for it), or
+   NoUnmapFlush (unmap.c without its range flush, as the C twin
+   VRM_TWIN_NO_PGT_FLUSH: step_gen reports no flush for an unmap,
+   PgtFlush.v). *)
+Inductive variant := Shipped | NoKernelEperm | NoLeafOffset | NoSplitKeep | NoUnmapFlush.
 
 Fixpoint map_tbl (kcheck : variant) (c : cfg) (m : margs) (cnt : bool) (d : nat)
     (l base : Z) (t : tbl) (a : acc) {struct d} : res (tbl * acc) :=
@@ -400,6 +403,14 @@ Definition args_ok (c : cfg) (o : op) : bool :=
   | Unmap ia size => range_ok c ia size
   end.
 
+(* The flush a call reports: the walk's, but none for NoUnmapFlush's
+   unmap. *)
+Definition flush_of (kcheck : variant) (o : op) (f : bool) : bool :=
+  match kcheck, o with
+  | NoUnmapFlush, Unmap _ _ => false
+  | _, _ => f
+  end.
+
 (* op.c pgt_op_run.  cap: the allocator hands out pages while fewer than
    cap are live (tests/model/pgt/trace_pgt.c's allocator). *)
 Definition step_gen (kcheck : variant) (p : pgt) (cap : Z) (o : op) : out :=
@@ -410,7 +421,7 @@ Definition step_gen (kcheck : variant) (p : pgt) (cap : Z) (o : op) : out :=
   | ROk (t', a) =>
       if cap <? live + a_need a then Out (- ENOMEM) p cap [] false
       else Out 0 (Pgt (p_cfg p) t' (live + a_tables a)) (live + a_need a)
-               (rev (a_bbm a)) (a_flush a)
+               (rev (a_bbm a)) (flush_of kcheck o (a_flush a))
   end.
 
 Definition step := step_gen Shipped.

@@ -31,9 +31,12 @@
    the call would change: WriteOnce.v proves that on a kernel table no
    call changes a translation).
 
-   Not proven here: the flush / BBM / freed-page outputs of these calls
-   (WriteOnce.v's concrete cases and the differential test cover them),
-   and anything about the level of the new leaves.
+   Not proven here: the flush / BBM outputs of these calls (PgtFlush.v
+   proves that a cleared translation or a removed permission is flushed,
+   that unmap BBMs only the splits of partly covered blocks, and that a
+   kernel table's calls neither BBM nor flush), the freed-page output
+   (WriteOnce.v's concrete cases and the differential test cover it), and
+   anything about the level of the new leaves.
 
    unmap_prot_nonvacuous: on a table made by vrm_pgt_init and one map (a
    2 MiB block), an unmap of one page inside the block and a set_prot of
