@@ -7,10 +7,17 @@
  * PCIe, flash: the host owns them all, as in pKVM), mapped Device on the
  * first fault (pKVM's host_stage2_idmap), a 2 MiB block where the block
  * holds no RAM, else one page. A fault on RAM is the host touching memory
- * that is not its own (the core's, or a VM's): the access is not made and a
- * synchronous external abort is injected into the host at EL1 (pKVM's
- * host_inject_abort), which Linux turns into SIGBUS for a user process and
- * into an oops for itself -- the host's problem, never the core's.
+ * that is not its own (the core's, or a VM's): the access is not made and an
+ * abort is injected into the host at EL1 (pKVM's host_inject_abort):
+ *  - from EL0, or an instruction fetch: a synchronous external abort, which
+ *    Linux turns into SIGBUS for a user process (an oops for itself);
+ *  - a data access of its kernel to a kernel address (TTBR1, VA bit 55
+ *    set): a level-3 translation fault, which Linux handles as a bad kernel
+ *    access -- the exception fixup of get_kernel_nofault() and friends
+ *    returns -EFAULT, anything else oopses. (An SEA there would skip the
+ *    fixup; a translation fault on a user address from the kernel would
+ *    loop, since Linux finds its own stage-1 entry valid and retries.)
+ * Either way the host's problem, never the core's.
  *
  * System registers. MDCR_EL2 traps the PMU and debug registers and
  * CNTHCTL_EL2 the EL1 physical timer for every principal (core/main.c):
@@ -69,6 +76,8 @@ static int map_device(uint64_t ipa)
 #define ESR_IL           (UINT64_C(1) << 25)
 #define ESR_WNR          (UINT64_C(1) << 6)
 #define FSC_SEA          0x10u               /* synchronous external abort */
+#define FSC_TRANS_L3     0x07u               /* translation fault, level 3 */
+#define VA_TTBR1         (UINT64_C(1) << 55) /* upper (kernel) VA range */
 #define EC_IABT_CUR      0x21
 #define EC_DABT_CUR      0x25
 #define PSR_MODE_MASK    UINT64_C(0xf)
@@ -114,6 +123,8 @@ static void inject_abort(struct hyp_cpu *c, struct hyp_ctx *ctx, uint64_t esr, u
 	bool fetch = ESR_EC(esr) == EC_IABT_LOW;
 	uint64_t ec = fetch ? (from_el0 ? EC_IABT_LOW : EC_IABT_CUR) :
 			      (from_el0 ? EC_DABT_LOW : EC_DABT_CUR);
+	uint64_t far = read_far_el2();
+	uint32_t fsc = !from_el0 && !fetch && (far & VA_TTBR1) ? FSC_TRANS_L3 : FSC_SEA;
 	char buf[8];
 
 	__atomic_fetch_add(&aborts, 1, __ATOMIC_RELAXED);
@@ -121,8 +132,7 @@ static void inject_abort(struct hyp_cpu *c, struct hyp_ctx *ctx, uint64_t esr, u
 	hyp_printf("hyp: cpu%u: host %s %s 0x%lx (owner: %s) -> stage-2 fault, abort injected\n",
 		   c->id, from_el0 ? "user" : "kernel", fetch ? "fetch at" : "access to",
 		   (unsigned long)ipa, mem_owner_name(ipa, buf, sizeof(buf)));
-	inject_sync(ctx, ec << 26 | ESR_IL | (fetch ? 0 : esr & ESR_WNR) | FSC_SEA,
-		    read_far_el2());
+	inject_sync(ctx, ec << 26 | ESR_IL | (fetch ? 0 : esr & ESR_WNR) | fsc, far);
 }
 
 static struct hyp_ctx *host_stage2_fault(struct hyp_cpu *c, struct hyp_ctx *ctx, uint64_t esr)

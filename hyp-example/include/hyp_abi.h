@@ -27,6 +27,11 @@
 
 #define HVC_CHECK_TOTAL    0xffff
 
+/* -HVC_EOPNOTSUPP: not available with this host. A Linux host cannot run
+ * vCPUs yet (the world switch assumes a host on the virtual GIC CPU
+ * interface: hyp-example/README.md "Linux as the host"). */
+#define HVC_EOPNOTSUPP     95
+
 /* Guest -> core. */
 #define HVC_GUEST_PUTS     HVC_PUTS
 #define HVC_GUEST_YIELD    0x20 /* (progress) -> exit to the host, then resumes */

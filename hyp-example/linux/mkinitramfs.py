@@ -7,7 +7,9 @@ for init's stdio. Written here rather than by cpio(1), so that a device
 node needs no root and the archive is byte-for-byte reproducible (fixed
 inode numbers, owner root, mtime 0).
 
-  mkinitramfs.py --busybox BUSYBOX --init INIT -o OUT
+  mkinitramfs.py --busybox BUSYBOX --init INIT [--file NAME=PATH]... -o OUT
+
+--file adds PATH as /NAME (mode 0755): the host driver and its tools.
 """
 import argparse
 import stat
@@ -28,6 +30,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--busybox", required=True)
     ap.add_argument("--init", required=True)
+    ap.add_argument("--file", action="append", default=[], metavar="NAME=PATH")
     ap.add_argument("-o", "--output", required=True)
     args = ap.parse_args()
     with open(args.busybox, "rb") as f:
@@ -38,6 +41,10 @@ def main():
     items = [("dev", d, b"", (0, 0)), ("dev/console", stat.S_IFCHR | 0o600, b"", (5, 1)),
              ("proc", d, b"", (0, 0)), ("sys", d, b"", (0, 0)), ("bin", d, b"", (0, 0)),
              ("bin/busybox", x, busybox, (0, 0)), ("init", x, init, (0, 0))]
+    for spec in args.file:
+        name, path = spec.split("=", 1)
+        with open(path, "rb") as f:
+            items.append((name, x, f.read(), (0, 0)))
     blob = b""
     for ino, (name, mode, data, rdev) in enumerate(items, start=1):
         blob += entry(ino, name, mode, data, rdev, 2 if stat.S_ISDIR(mode) else 1)
