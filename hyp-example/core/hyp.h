@@ -87,6 +87,7 @@ static inline struct hyp_cpu *this_cpu(void)
 	return (struct hyp_cpu *)read_tpidr_el2();
 }
 void hyp_system_off(void) __attribute__((noreturn));
+void host_enter(uint32_t idx, uint64_t pc, uint64_t x0, uint64_t hcr) __attribute__((noreturn));
 
 /* core/uart.c, core/console.c */
 void uart_putc(char c);

@@ -173,32 +173,15 @@ int linux_prepare(void)
 #define ICC_SRE_EL2_ENABLE (UINT64_C(1) << 3)  /* EL1 may use ICC_SRE_EL1 */
 #define ICC_SRE_SRE_DFB_DIB UINT64_C(0x7)
 
-/* Enter the host at EL1 on this CPU, fresh (as from reset): pc = entry,
- * x0 = arg, MMU off, interrupts masked; its own FP/SIMD state; the GIC's
- * physical CPU interface its own (no IMO/FMO, ICC_SRE_EL2.Enable). */
+/* Enter the Linux host at EL1 on this CPU at entry with x0 = arg
+ * (host_enter), the GIC's physical CPU interface its own: no IMO/FMO in
+ * HCR_LINUX, ICC_SRE_EL2.Enable so it may set up ICC_SRE_EL1, the virtual
+ * interface off. */
 void linux_enter(uint32_t idx, uint64_t entry, uint64_t arg)
 {
-	struct hyp_cpu *c = &hyp_cpus[idx];
-	struct hyp_ctx *h = &c->host;
-
-	memset(h, 0, sizeof(*h));
-	h->pc = entry;
-	h->pstate = PSTATE_EL1H_DAIF;
-	h->x[0] = arg;
-	h->sys[SYS_sctlr_el1] = SCTLR_EL1_RES1;
-	h->hcr = HCR_LINUX;
-	h->vttbr = mem_host_vttbr(); /* VMID 0 */
-	h->vmpidr = read_mpidr_el1();
-	ctx_load_el1(h);
-	fpsimd_restore(&h->fp);
 	write_icc_sre_el2(ICC_SRE_SRE_DFB_DIB | ICC_SRE_EL2_ENABLE);
 	write_ich_hcr_el2(0);
-	write_hcr_el2(h->hcr);
-	write_vttbr_el2(h->vttbr);
-	write_vmpidr_el2(h->vmpidr);
-	isb();
-	c->cur = h;
-	hyp_first_eret(h, (uintptr_t)hyp_stacks[idx] + sizeof(hyp_stacks[0]));
+	host_enter(idx, entry, arg, HCR_LINUX);
 }
 
 void linux_boot_cpu(void)

@@ -86,28 +86,36 @@ static void cpu_init(uint32_t idx)
 	isb();
 }
 
-static void __attribute__((noreturn)) enter_host(uint32_t idx)
+/* Enter the host at EL1 on this CPU, fresh (as from reset): pc, x0, MMU
+ * off, interrupts masked, zeroed FP/SIMD state, its stage-2 (VMID 0) and
+ * hcr. The demo host and a Linux host (core/linux_boot.c) both start here. */
+void host_enter(uint32_t idx, uint64_t pc, uint64_t x0, uint64_t hcr)
 {
 	struct hyp_cpu *c = &hyp_cpus[idx];
 	struct hyp_ctx *h = &c->host;
 
-	irq_cpu_init(idx); /* GICv3 and timers (core/irq.c); MMU on here */
 	memset(h, 0, sizeof(*h));
-	h->pc = (uint64_t)(uintptr_t)host_entry;
+	h->pc = pc;
 	h->pstate = PSTATE_EL1H_DAIF;
-	h->x[0] = idx;
+	h->x[0] = x0;
 	h->sys[SYS_sctlr_el1] = SCTLR_EL1_RES1;
-	h->hcr = HCR_HOST;
+	h->hcr = hcr;
 	h->vttbr = mem_host_vttbr(); /* VMID 0 */
 	h->vmpidr = read_mpidr_el1();
 	ctx_load_el1(h);
-	fpsimd_restore(&h->fp); /* the host starts from zeroed FP/SIMD state */
+	fpsimd_restore(&h->fp);
 	write_hcr_el2(h->hcr);
 	write_vttbr_el2(h->vttbr);
 	write_vmpidr_el2(h->vmpidr);
 	isb();
 	c->cur = h;
 	hyp_first_eret(h, (uintptr_t)hyp_stacks[idx] + sizeof(hyp_stacks[0]));
+}
+
+static void __attribute__((noreturn)) enter_host(uint32_t idx)
+{
+	irq_cpu_init(idx); /* GICv3 and timers (core/irq.c); MMU on here */
+	host_enter(idx, (uint64_t)(uintptr_t)host_entry, idx, HCR_HOST);
 }
 
 void hyp_main(uint64_t dtb)
