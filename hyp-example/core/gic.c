@@ -29,11 +29,12 @@
 #define GICR_ISACTIVER0  0x0300
 #define GICR_ICACTIVER0  0x0380
 #define GICR_IPRIORITYR  0x0400
+#define GICR_ISPENDR0    0x0200
+#define GICD_ISPENDR     0x0200     /* one bit per INTID, SPIs from 32 */
 
 #define ICC_SRE_SRE      (1UL << 0)
 #define ICC_SRE_DFB      (1UL << 1)
 #define ICC_SRE_DIB      (1UL << 2)
-#define ICC_CTLR_EOIMODE (1UL << 1)
 #define GIC_PRIO         0xa0U      /* both PPIs (as Linux's default) */
 
 static inline volatile uint32_t *reg32(uintptr_t base, uint32_t off)
@@ -138,5 +139,45 @@ void gic_ppi_set_active(const struct hyp_cpu *c, uint32_t intid, bool active)
 {
 	*reg32(c->gicr + GICR_SGI, active ? GICR_ISACTIVER0 : GICR_ICACTIVER0) = 1U << intid;
 	/* The redistributor has it before the next principal runs. */
+	__asm__ volatile("dsb sy" ::: "memory");
+}
+
+/* The highest-priority pending interrupt, not acknowledged (HPPIR1). */
+uint32_t gic_peek(void)
+{
+	return (uint32_t)read_icc_hppir1_el1() & 0xffffff;
+}
+
+/* A Linux host's GIC driver disables every PPI when it brings a CPU up
+ * (it knows nothing of the core's): vcpu_run enables the preemption PPI
+ * again before it arms the slice, or the slice would never end. */
+void gic_ppi_enable(const struct hyp_cpu *c, uint32_t intid)
+{
+	*reg32(c->gicr + GICR_SGI, GICR_ISENABLER0) = 1U << intid;
+	__asm__ volatile("dsb sy" ::: "memory");
+}
+
+/* Make an interrupt EL2 acknowledged, and then deactivated, pending again
+ * for its owner (a Linux host: irq.c): an SGI is sent to this CPU again
+ * (ICC_SGI1R_EL1 with this CPU's affinity; GICv3 spec, "ICC_SGI1R_EL1"),
+ * a PPI or SPI set pending in its redistributor or the distributor. LPIs
+ * have no pending bit to set from here (no ITS is configured on the hosts
+ * this core boots); one is left to its device's next message. */
+void gic_repend(const struct hyp_cpu *c, uint32_t intid)
+{
+	uint64_t mpidr = read_mpidr_el1();
+
+	if (intid < 16) {
+		uint64_t aff0 = mpidr & 0xff;
+
+		write_icc_sgi1r_el1((UINT64_C(1) << (aff0 & 15)) | (((mpidr >> 8) & 0xff) << 16) |
+				    ((uint64_t)intid << 24) | (((mpidr >> 16) & 0xff) << 32) |
+				    ((aff0 >> 4) << 44) | (((mpidr >> 32) & 0xff) << 48));
+		isb();
+	} else if (intid < 32) {
+		*reg32(c->gicr + GICR_SGI, GICR_ISPENDR0) = 1U << intid;
+	} else if (intid < INTID_SPECIAL) {
+		*reg32((uintptr_t)GICD_PA, GICD_ISPENDR + 4 * (intid / 32)) = 1U << (intid % 32);
+	}
 	__asm__ volatile("dsb sy" ::: "memory");
 }

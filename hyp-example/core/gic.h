@@ -27,6 +27,8 @@
 #define INTID_VTIMER     27  /* CNTV, the EL1 virtual timer: each principal's */
 #define INTID_SPECIAL    1020 /* 1020-1023: special (1023 = spurious) */
 
+#define ICC_CTLR_EOIMODE (1UL << 1)  /* 1: EOIR drops priority, DIR deactivates */
+
 /* core/gic.c */
 void gic_dist_init(void);
 int gic_cpu_init(struct hyp_cpu *c);
@@ -35,6 +37,9 @@ void gic_eoi(uint32_t intid);
 void gic_deactivate(uint32_t intid);
 bool gic_ppi_active(const struct hyp_cpu *c, uint32_t intid);
 void gic_ppi_set_active(const struct hyp_cpu *c, uint32_t intid, bool active);
+uint32_t gic_peek(void);
+void gic_ppi_enable(const struct hyp_cpu *c, uint32_t intid);
+void gic_repend(const struct hyp_cpu *c, uint32_t intid);
 
 /* core/vgic.c */
 void vgic_switch(const struct hyp_cpu *c, struct hyp_ctx *from, const struct hyp_ctx *to);

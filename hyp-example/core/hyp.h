@@ -34,12 +34,17 @@ _Static_assert(offsetof(struct hyp_fpsimd, fpsr) == 512, "core/fpsimd.S layout")
  * vtimer_active: the physical PPI 27 was active on this principal's behalf
  * when it was switched out (a vCPU's HW list register still in flight, or
  * the host's own timer silenced); it follows the principal to its next CPU.
+ * ctlr: the physical ICC_CTLR_EL1 while it runs. A vCPU needs EOImode = 1
+ * (its HW list register deactivates the PPI); a Linux host, which drives
+ * the physical interface itself, set its own (EOImode = 0: it booted at
+ * EL1), and gets it back at every exit.
  */
 struct hyp_vgic {
 	uint64_t hcr;       /* ICH_HCR_EL2: En for a vCPU, 0 for the host */
 	uint64_t vmcr;      /* ICH_VMCR_EL2: the guest's ICV_PMR, IGRPEN1, BPR... */
 	uint64_t lr0;       /* ICH_LR0_EL2 */
 	uint32_t ap0r[4], ap1r[4]; /* ICH_AP{0,1}R<n>_EL2: active priorities */
+	uint64_t ctlr;      /* ICC_CTLR_EL1 (the physical interface's EOImode) */
 	bool vtimer_active;
 };
 

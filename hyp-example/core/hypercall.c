@@ -31,10 +31,6 @@ static struct hyp_ctx *host_hvc(struct hyp_cpu *c, struct hyp_ctx *ctx)
 		r = vm_share(a1, a2, a3, ctx->x[0] == HVC_SHARE);
 		break;
 	case HVC_RUN_VCPU:
-		if (hyp_linux_host) {
-			r = -HVC_EOPNOTSUPP; /* refused before anything changes */
-			break;
-		}
 		return vcpu_run(c, a1, a2, a3);
 	case HVC_DESTROY_VM:
 		r = vm_destroy(a1, &r1);

@@ -12,10 +12,18 @@
  *     into it (vgic.c, list register with HW = 1). The host takes no
  *     interrupts: its tick is left active, which silences its timer until
  *     it runs a vCPU (the switch parks the active state in its context).
- *   anything else: nothing else is enabled; dropped.
+ *   anything else: with the demo host nothing else is enabled; dropped.
+ *     A Linux host owns every other interrupt (it has no IMO: it drives the
+ *     physical CPU interface itself, and EL2 sees IRQs only while one of
+ *     its vCPUs runs). Its interrupt ends the vCPU's turn: EXIT_IRQ, left
+ *     pending (not acknowledged), so Linux takes it as soon as the exit
+ *     returns to it with its own HCR_EL2. Should the acknowledge race with
+ *     a newer interrupt of Linux's, that one is handed back pending too
+ *     (gic_repend).
  */
 #include "gic.h"
 #include "hyp_abi.h"
+#include "linux.h"
 #include "vm.h"
 
 void irq_cpu_init(uint32_t idx)
@@ -33,10 +41,23 @@ void irq_cpu_init(uint32_t idx)
 
 struct hyp_ctx *hyp_irq(struct hyp_cpu *c, struct hyp_ctx *ctx)
 {
-	uint32_t intid = gic_ack();
+	bool linux_vcpu = hyp_linux_host && c->loaded;
+	uint32_t intid;
 
+	if (linux_vcpu) {
+		intid = gic_peek();
+		if (intid < INTID_SPECIAL && intid != INTID_HYP_TIMER && intid != INTID_VTIMER)
+			return vcpu_exit(c, EXIT_IRQ, intid);
+	}
+	intid = gic_ack();
 	if (intid >= INTID_SPECIAL)
 		return ctx; /* spurious: withdrawn before the acknowledge */
+	if (linux_vcpu && intid != INTID_HYP_TIMER && intid != INTID_VTIMER) {
+		gic_eoi(intid);
+		gic_deactivate(intid);
+		gic_repend(c, intid);
+		return vcpu_exit(c, EXIT_IRQ, intid);
+	}
 	if (intid == INTID_HYP_TIMER) {
 		timer_preempt_disarm(); /* drop the line before deactivating */
 		gic_eoi(intid);

@@ -9,6 +9,7 @@
  */
 #include <vrm/pool.h>
 
+#include "gic.h"
 #include "linux.h"
 #include "mem_internal.h"
 #include "platform.h"
@@ -176,9 +177,12 @@ int linux_prepare(void)
 /* Enter the Linux host at EL1 on this CPU at entry with x0 = arg
  * (host_enter), the GIC's physical CPU interface its own: no IMO/FMO in
  * HCR_LINUX, ICC_SRE_EL2.Enable so it may set up ICC_SRE_EL1, the virtual
- * interface off. */
+ * interface off. The core's own GIC set-up comes first (irq_cpu_init: this
+ * CPU's redistributor, which the core's two PPIs need while a vCPU runs);
+ * Linux's GIC driver then programs the rest as it likes (irq.c). */
 void linux_enter(uint32_t idx, uint64_t entry, uint64_t arg)
 {
+	irq_cpu_init(idx);
 	write_icc_sre_el2(ICC_SRE_SRE_DFB_DIB | ICC_SRE_EL2_ENABLE);
 	write_ich_hcr_el2(0);
 	host_enter(idx, entry, arg, HCR_LINUX);

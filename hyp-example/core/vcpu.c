@@ -8,6 +8,7 @@
 
 #include "gic.h"
 #include "hyp_abi.h"
+#include "linux.h"
 #include "vm.h"
 
 void ctx_save_el1(struct hyp_ctx *ctx)
@@ -103,6 +104,8 @@ struct hyp_ctx *vcpu_run(struct hyp_cpu *c, uint64_t handle, uint64_t idx, uint6
 		vrm_tlb_flush_vmid_local(v->ctx.vttbr); /* loaded: no switch */
 	c->loaded = v;
 	c->cur = &v->ctx;
+	if (hyp_linux_host)
+		gic_ppi_enable(c, INTID_HYP_TIMER);
 	/* Last: the slice starts when the guest does. Its end is a physical
 	 * IRQ to EL2 (core/irq.c), whatever the guest does meanwhile. */
 	timer_preempt_arm((uint64_t)slice);

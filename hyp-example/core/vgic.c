@@ -87,6 +87,7 @@ void vgic_vcpu_init(struct hyp_vgic *vg)
 {
 	memset(vg, 0, sizeof(*vg));
 	vg->hcr = ICH_HCR_EN; /* its virtual CPU interface signals vIRQs */
+	vg->ctlr = ICC_CTLR_EOIMODE;
 }
 
 /* Called with `to`'s EL1 registers (its timer) already loaded. */
@@ -99,11 +100,13 @@ void vgic_switch(const struct hyp_cpu *c, struct hyp_ctx *from, const struct hyp
 	from->vgic.lr0 = read_ich_lr0_el2();
 	save_aprs(&from->vgic, n);
 	from->vgic.vtimer_active = active;
+	from->vgic.ctlr = read_icc_ctlr_el1();
 
 	write_ich_hcr_el2(to->vgic.hcr);
 	write_ich_vmcr_el2(to->vgic.vmcr);
 	load_aprs(&to->vgic, n);
 	write_ich_lr0_el2(to->vgic.lr0);
+	write_icc_ctlr_el1(to->vgic.ctlr);
 	isb();
 	if (active != to->vgic.vtimer_active)
 		gic_ppi_set_active(c, INTID_VTIMER, to->vgic.vtimer_active);

@@ -27,11 +27,6 @@
 
 #define HVC_CHECK_TOTAL    0xffff
 
-/* -HVC_EOPNOTSUPP: not available with this host. A Linux host cannot run
- * vCPUs yet (the world switch assumes a host on the virtual GIC CPU
- * interface: hyp-example/README.md "Linux as the host"). */
-#define HVC_EOPNOTSUPP     95
-
 /* Guest -> core. */
 #define HVC_GUEST_PUTS     HVC_PUTS
 #define HVC_GUEST_YIELD    0x20 /* (progress) -> exit to the host, then resumes */
@@ -45,6 +40,8 @@
 #define EXIT_PREEMPTED     5 /* its time slice ran out (EL2 timer); resumable */
 #define EXIT_WFI           6 /* waits in WFI: x1 = virtual count at which its timer
 			      * fires (UINT64_MAX: nothing will wake it); resumable */
+#define EXIT_IRQ           7 /* an interrupt of a Linux host's arrived: x1 = its
+			      * INTID, left pending for Linux; resumable */
 
 /* Guest memory layout (IPA; guests map it 1:1 with their own stage 1). */
 #define GUEST_IMAGE_IPA    0x0UL

@@ -9,7 +9,8 @@ inode numbers, owner root, mtime 0).
 
   mkinitramfs.py --busybox BUSYBOX --init INIT [--file NAME=PATH]... -o OUT
 
---file adds PATH as /NAME (mode 0755): the host driver and its tools.
+--file adds PATH as /NAME (mode 0755): the host driver, its tools and the
+guest images (NAME's directory is created when it is not there yet).
 """
 import argparse
 import stat
@@ -43,6 +44,9 @@ def main():
              ("bin/busybox", x, busybox, (0, 0)), ("init", x, init, (0, 0))]
     for spec in args.file:
         name, path = spec.split("=", 1)
+        parent = name.rpartition("/")[0]
+        if parent and all(it[0] != parent for it in items):
+            items.append((parent, d, b"", (0, 0)))  # one level: guests/NAME
         with open(path, "rb") as f:
             items.append((name, x, f.read(), (0, 0)))
     blob = b""

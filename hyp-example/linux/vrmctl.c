@@ -10,20 +10,30 @@
  *   - donate it a second time (VRM_REDONATE: the core's -EPERM).
  * VRM_DESTROY_VM then hands the pages back to the host zeroed (scrubbed by
  * the core), and the same mapping reads them.
+ * `vrmctl destroy-running PROBE_IMAGE` runs the probe guest (mode 2: it
+ * writes its memory, says so in the shared page, spins until told, then
+ * reads its memory back) on a second thread, and destroys the VM while the
+ * vCPU spins (the core must answer -EBUSY; the guest then finishes intact).
  * One line per attack, "attack: ... BLOCKED (...)" or "... NOT BLOCKED".
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "hyp_abi.h"
 #include "module/vrm_uapi.h"
+
+#define GUEST_PAGES 64 /* host/host.h */
 
 static sigjmp_buf on_bus;
 
@@ -115,10 +125,111 @@ static int attacks(void)
 	return fails || r < 0 ? 1 : 0;
 }
 
+struct runner {
+	int fd;
+	struct vrm_run run;
+	int err;
+};
+
+static void *run_vcpu0(void *arg)
+{
+	struct runner *t = arg;
+
+	do {
+		/* The longest slice (1 s): the vCPU stays on its CPU while
+		 * the main thread destroys, but for a rare resume in between. */
+		t->run.vcpu = 0;
+		t->run.slice_us = 1000000;
+		if (ioctl(t->fd, VRM_RUN, &t->run) < 0) {
+			t->err = errno;
+			return NULL;
+		}
+	} while (t->run.reason == EXIT_YIELD);
+	return NULL;
+}
+
+/* One try of the attack: 1 blocked, 0 not blocked, -1 raced into a gap
+ * between two runs (the destroy was legitimate: the vCPU was not on a
+ * CPU, and its next run was refused), -2 setup failed. */
+static int destroy_running_once(const uint8_t *img, size_t len)
+{
+	struct vrm_donate d = { .ipa = GUEST_IMAGE_IPA, .npages = GUEST_PAGES,
+				.src = (uint64_t)(uintptr_t)img, .len = len };
+	struct vrm_share s = { .ipa = GUEST_SHARED_IPA };
+	struct vrm_vcpu c = { .entry = GUEST_IMAGE_IPA, .arg = GUEST_PAGES << 12 };
+	struct runner t = { 0 };
+	volatile uint64_t *sh;
+	pthread_t th;
+	long vm, r;
+	int verdict, err;
+
+	t.fd = open("/dev/vrm", O_RDWR);
+	vm = t.fd < 0 ? -1 : ioctl(t.fd, VRM_CREATE_VM);
+	if (vm < 0 || ioctl(t.fd, VRM_SHARE, &s) < 0)
+		return -2;
+	sh = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, t.fd, VRM_SHARED_PGOFF * 4096L);
+	if (sh == MAP_FAILED)
+		return -2;
+	sh[0] = 2; /* probe mode 2 */
+	if (ioctl(t.fd, VRM_DONATE, &d) < 0 || ioctl(t.fd, VRM_CREATE_VCPU, &c) != 0 ||
+	    pthread_create(&th, NULL, run_vcpu0, &t))
+		return -2;
+	/* Bounded by the guest, not by time: it announces itself, or its
+	 * thread ends (then the run failed and so does the attack). */
+	while (__atomic_load_n(&sh[2], __ATOMIC_ACQUIRE) != 1 && !__atomic_load_n(&t.err, __ATOMIC_RELAXED) &&
+	       !__atomic_load_n(&t.run.reason, __ATOMIC_RELAXED))
+		sched_yield();
+	r = ioctl(t.fd, VRM_DESTROY_VM);
+	err = errno;
+	__atomic_store_n(&sh[3], 1, __ATOMIC_RELEASE);
+	pthread_join(th, NULL);
+	if (r < 0 && err == EBUSY && !t.err && t.run.reason == EXIT_DONE && t.run.detail == 0)
+		verdict = 1;
+	else if (r >= 0 && (t.err == EINVAL || t.err == EPERM))
+		verdict = -1;
+	else if (r >= 0)
+		verdict = 0;
+	else
+		verdict = -2;
+	printf("vrmctl: destroy of vm%ld while its vCPU spins: %s; the vCPU: %s %s 0x%llx\n", vm,
+	       r < 0 ? strerror(err) : "accepted", t.err ? "run refused:" : "exit",
+	       t.err ? strerror(t.err) : t.run.reason == EXIT_DONE ? "done" :
+	       t.run.reason == EXIT_S2_FAULT ? "stage-2 fault" : "other",
+	       (unsigned long long)t.run.detail);
+	munmap((void *)sh, 4096);
+	close(t.fd);
+	return verdict;
+}
+
+static int destroy_running(const char *path)
+{
+	static uint8_t img[GUEST_PAGES * 4096];
+	FILE *f = fopen(path, "rb");
+	size_t len = f ? fread(img, 1, sizeof(img), f) : 0;
+	int v = -1;
+
+	if (f)
+		fclose(f);
+	/* A try that raced into a gap between two runs says nothing: again,
+	 * a bounded number of times. */
+	for (int i = 0; len && v == -1 && i < 5; i++)
+		v = destroy_running_once(img, len);
+	if (v == 1)
+		printf("attack: host kernel destroys a VM while its vCPU runs ... BLOCKED (EBUSY; the guest then read its memory back intact)\n");
+	else if (v == 0)
+		printf("attack: host kernel destroys a VM while its vCPU runs ... NOT BLOCKED (reclaimed under the running guest)\n");
+	else
+		printf("attack: host kernel destroys a VM while its vCPU runs ... FAIL (%s)\n",
+		       v == -1 ? "every try fell between two runs" : "setup failed");
+	return v == 1 ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 2 && !strcmp(argv[1], "attacks"))
 		return attacks();
-	fprintf(stderr, "usage: vrmctl attacks\n");
+	if (argc == 3 && !strcmp(argv[1], "destroy-running"))
+		return destroy_running(argv[2]);
+	fprintf(stderr, "usage: vrmctl attacks | destroy-running PROBE_IMAGE\n");
 	return 2;
 }

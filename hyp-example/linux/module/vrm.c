@@ -9,10 +9,22 @@
  * argument again and its negative errno values come back unchanged.
  *
  *   VRM_CREATE_VM        -> the core's VM handle
- *   VRM_DONATE {ipa, n}  n pages the module allocates, one HVC each, to
- *                        ipa + 4 KiB * i of the VM: from then on they are
- *                        the VM's, and Linux must never touch them (the core
- *                        would refuse the access with an abort)
+ *   VRM_DONATE {ipa, n, src, len}
+ *                        n pages the module allocates, filled from the
+ *                        caller's src (a guest image; zeros past len), one
+ *                        HVC each, to ipa + 4 KiB * i of the VM: from then
+ *                        on they are the VM's, and Linux must never touch
+ *                        them (the core would refuse the access with an
+ *                        abort)
+ *   VRM_SHARE {ipa}      one page the module allocates, shared with the VM
+ *                        at ipa (the host keeps it: mmap at offset
+ *                        VRM_SHARED_PGOFF pages maps it for the VMM)
+ *   VRM_CREATE_VCPU {entry, arg} -> the vCPU's index
+ *   VRM_RUN {vcpu, slice} runs it, as KVM_RUN: the exits Linux handles
+ *                        (slice over, an interrupt of Linux's, a WFI that
+ *                        its timer ends) are resumed here, with the file's
+ *                        lock not held so the VM's other vCPUs run in
+ *                        parallel; the others come back to userspace
  *   VRM_DESTROY_VM       -> pages the core reclaimed (and scrubbed): they are
  *                        Linux's again, kept by the module until release
  *   release              destroy the VM if still there, then give the
@@ -28,29 +40,41 @@
  *                        address is a translation fault, so the read's
  *                        exception fixup turns it into -EFAULT)
  */
+#include <linux/delay.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
 #include "vrm_uapi.h"
 
-#define HVC_CREATE_VM  0x01
-#define HVC_DONATE     0x03
-#define HVC_DESTROY_VM 0x07
+#include <asm/arch_timer.h>
+
+#define HVC_CREATE_VM   0x01
+#define HVC_CREATE_VCPU 0x02
+#define HVC_DONATE      0x03
+#define HVC_SHARE       0x04
+#define HVC_RUN_VCPU    0x06
+#define HVC_DESTROY_VM  0x07
+
+#define EXIT_PREEMPTED  5
+#define EXIT_WFI        6
+#define EXIT_IRQ        7
 
 struct vrm_file {
 	struct mutex lock;
 	long vm;                 /* the core's handle, -1 before CREATE_VM */
 	unsigned int nr;         /* pages[0..nr) are donated to vm */
 	struct page *pages[VRM_MAX_PAGES];
+	struct page *shared;     /* VRM_SHARE's page, or NULL */
 };
 
-/* HVC #0 with x0 = function, x1..x4 = arguments; x0 (and x1) back. */
-static long vrm_hvc(u64 fn, u64 a1, u64 a2, u64 a3, u64 a4)
+/* HVC #0 with x0 = function, x1..x4 = arguments; x0 back, x1 in *r1. */
+static long vrm_hvc2(u64 fn, u64 a1, u64 a2, u64 a3, u64 a4, u64 *r1)
 {
 	register u64 x0 asm("x0") = fn;
 	register u64 x1 asm("x1") = a1;
@@ -59,7 +83,14 @@ static long vrm_hvc(u64 fn, u64 a1, u64 a2, u64 a3, u64 a4)
 	register u64 x4 asm("x4") = a4;
 
 	asm volatile("hvc #0" : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3), "+r"(x4) : : "memory");
+	if (r1)
+		*r1 = x1;
 	return (long)x0;
+}
+
+static long vrm_hvc(u64 fn, u64 a1, u64 a2, u64 a3, u64 a4)
+{
+	return vrm_hvc2(fn, a1, a2, a3, a4, NULL);
 }
 
 static int vrm_open(struct inode *inode, struct file *f)
@@ -84,13 +115,22 @@ static long donate(struct vrm_file *v, const struct vrm_donate __user *uarg)
 		return -EFAULT;
 	if (v->vm < 0)
 		return -ENOENT;
-	if (d.npages == 0 || d.npages > VRM_MAX_PAGES - v->nr || (d.ipa & ~PAGE_MASK))
+	if (d.npages == 0 || d.npages > VRM_MAX_PAGES - v->nr || (d.ipa & ~PAGE_MASK) ||
+	    d.len > d.npages * PAGE_SIZE)
 		return -EINVAL;
 	for (i = 0; i < d.npages; i++) {
 		struct page *p = alloc_page(GFP_KERNEL | __GFP_ZERO);
+		u64 off = i * PAGE_SIZE;
 
 		if (!p)
 			return -ENOMEM;
+		/* Filled while still Linux's: after the HVC it never can be. */
+		if (off < d.len &&
+		    copy_from_user(page_address(p), u64_to_user_ptr(d.src + off),
+				   min_t(u64, d.len - off, PAGE_SIZE))) {
+			__free_page(p);
+			return -EFAULT;
+		}
 		r = vrm_hvc(HVC_DONATE, v->vm, page_to_phys(p), d.ipa + i * PAGE_SIZE, 1);
 		if (r) {
 			__free_page(p); /* refused: still Linux's own page */
@@ -98,6 +138,82 @@ static long donate(struct vrm_file *v, const struct vrm_donate __user *uarg)
 		}
 		v->pages[v->nr++] = p;
 	}
+	return 0;
+}
+
+/* Wait until the guest's virtual timer fires (virtual count `deadline`;
+ * CNTVOFF_EL2 is 0, so it is Linux's count too), or a signal comes. */
+static void wait_vtimer(u64 deadline)
+{
+	u64 now = __arch_counter_get_cntvct(), rate = arch_timer_get_cntfrq();
+	u64 us;
+
+	if (deadline <= now || !rate)
+		return;
+	us = div64_u64((deadline - now) * 1000000ULL, rate) + 1;
+	if (us > 100000)
+		us = 100000; /* look at signals at least every 100 ms */
+	usleep_range(us, us + 50);
+}
+
+static long run(struct vrm_file *v, struct vrm_run __user *uarg)
+{
+	struct vrm_run a;
+	long vm, r;
+	u64 detail = 0;
+
+	if (copy_from_user(&a, uarg, sizeof(a)))
+		return -EFAULT;
+	mutex_lock(&v->lock);
+	vm = v->vm;
+	mutex_unlock(&v->lock);
+	if (vm < 0)
+		return -ENOENT;
+	a.resumes = 0;
+	a.irqs = 0;
+	for (;;) {
+		/* Not under v->lock: a destroy while this vCPU runs reaches the
+		 * core, which refuses it (-EBUSY) until the vCPU is out. */
+		r = vrm_hvc2(HVC_RUN_VCPU, vm, a.vcpu, a.slice_us, 0, &detail);
+		if (r < 0)
+			return r;
+		if (r != EXIT_PREEMPTED && r != EXIT_IRQ &&
+		    (r != EXIT_WFI || detail == U64_MAX))
+			break;
+		a.resumes++;
+		a.irqs += r == EXIT_IRQ;
+		if (r == EXIT_WFI)
+			wait_vtimer(detail);
+		if (signal_pending(current))
+			return -EINTR;
+		cond_resched();
+	}
+	a.reason = r;
+	a.detail = detail;
+	return copy_to_user(uarg, &a, sizeof(a)) ? -EFAULT : 0;
+}
+
+static long share(struct vrm_file *v, const struct vrm_share __user *uarg)
+{
+	struct vrm_share s;
+	struct page *p;
+	long r;
+
+	if (copy_from_user(&s, uarg, sizeof(s)))
+		return -EFAULT;
+	if (v->vm < 0)
+		return -ENOENT;
+	if (v->shared)
+		return -EEXIST;
+	p = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	if (!p)
+		return -ENOMEM;
+	r = vrm_hvc(HVC_SHARE, v->vm, page_to_phys(p), s.ipa, 0);
+	if (r) {
+		__free_page(p);
+		return r;
+	}
+	v->shared = p;
 	return 0;
 }
 
@@ -123,8 +239,11 @@ static long page_op(struct vrm_file *v, unsigned int cmd, const struct vrm_page 
 static long vrm_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 {
 	struct vrm_file *v = f->private_data;
+	struct vrm_vcpu c;
 	long r;
 
+	if (cmd == VRM_RUN)
+		return run(v, (struct vrm_run __user *)arg);
 	mutex_lock(&v->lock);
 	switch (cmd) {
 	case VRM_CREATE_VM:
@@ -134,6 +253,17 @@ static long vrm_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 		break;
 	case VRM_DONATE:
 		r = donate(v, (const struct vrm_donate __user *)arg);
+		break;
+	case VRM_SHARE:
+		r = share(v, (const struct vrm_share __user *)arg);
+		break;
+	case VRM_CREATE_VCPU:
+		if (v->vm < 0)
+			r = -ENOENT;
+		else if (copy_from_user(&c, (const void __user *)arg, sizeof(c)))
+			r = -EFAULT;
+		else
+			r = vrm_hvc(HVC_CREATE_VCPU, v->vm, c.entry, c.arg, 0);
 		break;
 	case VRM_DESTROY_VM:
 		r = v->vm < 0 ? -ENOENT : vrm_hvc(HVC_DESTROY_VM, v->vm, 0, 0, 0);
@@ -152,7 +282,8 @@ static long vrm_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 	return r;
 }
 
-/* The attack: map the donated pages (offset = page index) into the caller. */
+/* The attack: map the donated pages (offset = page index) into the caller.
+ * Offset VRM_SHARED_PGOFF: the shared page, which is still Linux's. */
 static int vrm_mmap(struct file *f, struct vm_area_struct *vma)
 {
 	struct vrm_file *v = f->private_data;
@@ -160,6 +291,11 @@ static int vrm_mmap(struct file *f, struct vm_area_struct *vma)
 	int r = 0;
 
 	mutex_lock(&v->lock);
+	if (vma->vm_pgoff == VRM_SHARED_PGOFF) {
+		r = n == 1 && v->shared ? vm_insert_page(vma, vma->vm_start, v->shared) : -EINVAL;
+		mutex_unlock(&v->lock);
+		return r;
+	}
 	if (vma->vm_pgoff + n > v->nr)
 		r = -EINVAL;
 	for (i = 0; !r && i < n; i++)
@@ -182,6 +318,8 @@ static int vrm_release(struct inode *inode, struct file *f)
 	} else {
 		for (i = 0; i < v->nr; i++)
 			__free_page(v->pages[i]);
+		if (v->shared) /* the reclaim dropped the VM's grant */
+			__free_page(v->shared);
 	}
 	kfree(v);
 	return 0;
