@@ -40,28 +40,47 @@
      kernel_unmap_no_tlb, kernel_set_prot_no_tlb: a call that returns 0
      has o_bbm = [] and o_flush = false: it changed no entry (WriteOnce.v),
      so there is nothing to break or flush.
+   - the table pages an unmap frees, for every table (no levels_ok, no
+     reachability needed, so no *_reachable versions):
+     unmap_no_flush_keeps_tables: an unmap, whatever it returns, that
+     reports no range flush (o_flush = false) leaves p_live (the count of
+     live table pages) at least what it was; unmap_frees_only_with_flush:
+     one that returns 0 with fewer table pages live than before (it
+     unlinked and freed a table) reports the flush, which unmap.c runs
+     before the frees.  In the walk, unmap_post's unlink (-1) always sets
+     the flush, and a split's +1 comes before the walk below it
+     (unmap_tbl_R, with the preorder acc_R).
    The hypotheses: levels_ok for the theorems about an address x of the
    range or the table before (PgtUnmapProt.v levels_ok_needed: without
    it a call can skip the entry translate reads); the kernel theorems
    need none.  The rest comes from the result 0: range_ok held (the range
    is page aligned, so a page is never split), and the walk did not fail.
 
-   Not proven here: the freed-page output (which tables are unlinked and
-   freed after the flush: the differential test compares p_live and the
-   allocator), that an unmap with nothing to clear and nothing to free
-   does not flush, the order of o_bbm, and the flushes' and TLBIs'
-   effect on TLBs (TLBI.v, TLB2*.v model those sequences).
+   Not proven here: which table pages are freed, i.e. that the pages
+   freed are exactly the tables the walk unlinks (and that p_live equals
+   live_pages: the differential test compares p_live with the C's
+   allocator every call and with live_pages at every full-table
+   comparison); only the count of live table pages is proven, and only
+   that it goes down with the flush set.  Nor that an unmap with nothing
+   to clear and nothing to free does not flush, the order of o_bbm, and
+   the flushes' and TLBIs' effect on TLBs (TLBI.v, TLB2*.v model those
+   sequences).
 
    unmap_flush_nonvacuous: concrete tables on which each theorem's
    hypotheses hold and o_flush / o_bbm take both values: the unmap of a
    block flushes, the unmap of a page of it BBMs the block, a set_prot
    that only adds a permission does not flush and one that removes it
    does, a memory-type change BBMs, and kernel calls that return 0.
+   unmap_free_nonvacuous: nt1's block unmap returns 0, takes p_live from
+   3 to 1 and flushes; a one-page unmap splits (4) and flushes; a hole's
+   unmap keeps 3 and does not flush.
 
    Broken twin: step_gen NoUnmapFlush (PgtModel.v flush_of: the unmap
    reports no flush, as the C twin VRM_TWIN_NO_PGT_FLUSH does no flush);
    twin_nounmapflush_breaks_flush proves unmap_flushes_if_cleared false
-   for it (a concrete counterexample by vm_compute). *)
+   for it (a concrete counterexample by vm_compute), and
+   twin_nounmapflush_breaks_free unmap_frees_only_with_flush (the same
+   unmap returns 0, p_live 3 -> 1, and no flush). *)
 
 Require Import ZArith Bool List Lia.
 Require Import Coq.FSets.FMapPositive.
@@ -754,4 +773,104 @@ Proof.
   assert (X : G1 <= G1 < G1 + M2) by (unfold G1, M2; lia).
   specialize (H nt1 nocap G1 M2 G1 (8 * G1, 1, 2) L R X T).
   rewrite F in H; discriminate H.
+Qed.
+
+(* ---- unmap's freed pages: a table is freed (unmap_post's unlink,
+   add_tables (-1)) only with the flush set (set_flush), and the split of
+   a block adds its table (+1) before the walk below.  So along the walk
+   either the flush is set by the end, or it was never set and the count
+   of tables linked minus unlinked (a_tables) only went up. *)
+Definition acc_R (a b : acc) : Prop :=
+  a_flush b = true \/ (a_flush a = false /\ a_tables a <= a_tables b).
+
+Lemma acc_R_refl : forall a, acc_R a a.
+Proof. intros a. unfold acc_R. destruct (a_flush a); [left|right]; auto with zarith. Qed.
+
+Lemma acc_R_trans : forall a b c, acc_R a b -> acc_R b c -> acc_R a c.
+Proof.
+  unfold acc_R. intros a b c [H1|[H1 H2]] [H3|[H3 H4]]; auto;
+    [congruence | right; split; [exact H1 | lia]].
+Qed.
+
+Lemma unmap_tbl_R : forall c ia size d cnt l base t a t' a',
+  unmap_tbl c ia size cnt d l base t a = ROk (t', a') -> acc_R a a'.
+Proof.
+  intros c ia size d. induction d as [|d IH]; intros cnt l base t a t' a' H;
+    cbn [unmap_tbl] in H; [injection H as _ <-; apply acc_R_refl|].
+  unfold iter_range in H. eapply tbl_iter_R; [exact acc_R_refl | exact acc_R_trans | | exact H].
+  intros j a0 e' a1 _ Hf. cbv beta zeta in Hf. clear H. acc_cases Hf IH; clear IH;
+    unfold acc_R in *; cbn [a_flush a_tables add_tables add_bbm add_need set_flush] in *;
+    first [ left; reflexivity
+          | right; split; [reflexivity | lia]
+          | destruct (a_flush a0); intuition (try lia; try discriminate) ].
+Qed.
+
+(* ---- main theorems *)
+(* Every unmap (whatever it returns) that reports no range flush leaves at
+   least as many table pages live as before: no table page is freed
+   without the flush. *)
+Theorem unmap_no_flush_keeps_tables : forall p cap ia size,
+  let r := step p cap (Unmap ia size) in
+  o_flush r = false -> p_live p <= p_live (o_pgt r).
+Proof.
+  intros p cap ia size. cbv zeta. unfold step, step_gen. cbn [args_ok walk_op flush_of].
+  destruct (negb _); [cbn; lia|].
+  destruct (unmap_tbl _ _ _ _ _ _ _ _ _) as [[t' a]|err] eqn:W; [|cbn; lia].
+  destruct (_ <? _); [cbn; lia|]. cbn [o_flush o_pgt p_live]. intros Hf.
+  destruct (unmap_tbl_R _ _ _ _ _ _ _ _ _ _ _ W) as [H|[_ H]];
+    [congruence | cbn [a_tables acc0] in H; lia].
+Qed.
+
+(* vrm_pgt_unmap returned 0 with fewer table pages live than before (it
+   freed a table): it reported the range flush, which unmap.c runs before
+   the frees. *)
+Theorem unmap_frees_only_with_flush : forall p cap ia size,
+  let r := step p cap (Unmap ia size) in
+  o_ret r = 0 -> p_live (o_pgt r) < p_live p -> o_flush r = true.
+Proof.
+  intros p cap ia size. cbv zeta. intros _ Hlt.
+  destruct (o_flush (step p cap (Unmap ia size))) eqn:Hf; [reflexivity|].
+  pose proof (unmap_no_flush_keeps_tables p cap ia size Hf) as H. cbv zeta in H. lia.
+Qed.
+
+(* Not vacuous: nt1's unmap of its block G1 returns 0, frees the two
+   tables it empties (3 table pages live, then 1) and flushes; an unmap
+   of one page of it returns 0, splits (4 live) and flushes; an unmap of
+   a hole returns 0, keeps the pages and does not flush. *)
+Theorem unmap_free_nonvacuous :
+  p_live nt1 = 3 /\
+  o_ret (step nt1 nocap (Unmap G1 M2)) = 0 /\
+  p_live (o_pgt (step nt1 nocap (Unmap G1 M2))) = 1 /\
+  o_flush (step nt1 nocap (Unmap G1 M2)) = true /\
+  o_ret (step nt1 nocap (Unmap G1 K4)) = 0 /\
+  p_live (o_pgt (step nt1 nocap (Unmap G1 K4))) = 4 /\
+  o_flush (step nt1 nocap (Unmap G1 K4)) = true /\
+  o_ret (step nt1 nocap (Unmap (2 * G1) K4)) = 0 /\
+  p_live (o_pgt (step nt1 nocap (Unmap (2 * G1) K4))) = 3 /\
+  o_flush (step nt1 nocap (Unmap (2 * G1) K4)) = false.
+Proof. vm_compute. repeat split; reflexivity. Qed.
+
+(* Broken twin: step_gen NoUnmapFlush's unmap of nt1's block returns 0
+   and frees two tables without reporting the flush, so
+   unmap_frees_only_with_flush, with step_gen NoUnmapFlush for step, is
+   false. *)
+Theorem twin_nounmapflush_breaks_free :
+  o_ret (step_gen NoUnmapFlush nt1 nocap (Unmap G1 M2)) = 0 /\
+  p_live (o_pgt (step_gen NoUnmapFlush nt1 nocap (Unmap G1 M2))) = 1 /\
+  p_live nt1 = 3 /\
+  o_flush (step_gen NoUnmapFlush nt1 nocap (Unmap G1 M2)) = false /\
+  ~ (forall p cap ia size,
+       let r := step_gen NoUnmapFlush p cap (Unmap ia size) in
+       o_ret r = 0 -> p_live (o_pgt r) < p_live p -> o_flush r = true).
+Proof.
+  assert (R : o_ret (step_gen NoUnmapFlush nt1 nocap (Unmap G1 M2)) = 0)
+    by (vm_compute; reflexivity).
+  assert (L1 : p_live (o_pgt (step_gen NoUnmapFlush nt1 nocap (Unmap G1 M2))) = 1)
+    by (vm_compute; reflexivity).
+  assert (L0 : p_live nt1 = 3) by (vm_compute; reflexivity).
+  assert (F : o_flush (step_gen NoUnmapFlush nt1 nocap (Unmap G1 M2)) = false)
+    by (vm_compute; reflexivity).
+  refine (conj R (conj L1 (conj L0 (conj F _)))).
+  intros H. specialize (H nt1 nocap G1 M2). cbv zeta in H.
+  rewrite F, L1, L0 in H. assert (X : 1 < 3) by lia. discriminate (H R X).
 Qed.
