@@ -7,6 +7,8 @@
  *   - read a donated page through a mapping the module kept (SIGBUS: the
  *     core injects an abort for a page the host does not own);
  *   - read it from the host kernel (VRM_PEEK: -EFAULT from the fault fixup);
+ *   - read the core's first page (HYP_PAGE_PA) from the host kernel through
+ *     a mapping of its own (VRM_PEEK_PA: -EFAULT);
  *   - donate it a second time (VRM_REDONATE: the core's -EPERM).
  * VRM_DESTROY_VM then hands the pages back to the host zeroed (scrubbed by
  * the core), and the same mapping reads them.
@@ -52,7 +54,7 @@ static int read_word(volatile const uint64_t *p, uint64_t *out)
 	return 0;
 }
 
-static int attacks(void)
+static int attacks(const char *hyp_page)
 {
 	struct vrm_donate d = { .ipa = 0, .npages = 2 };
 	struct vrm_page pg = { 0 };
@@ -98,6 +100,20 @@ static int attacks(void)
 	} else {
 		printf("attack: host kernel reads a page it donated to vm%ld ... NOT BLOCKED (%s, read 0x%llx)\n",
 		       vm, r < 0 ? strerror(errno) : "ok", (unsigned long long)pg.value);
+		fails++;
+	}
+
+	/* The core's first page, mapped by the kernel for itself: the host
+	 * stage-2 does not map it, whatever Linux's own tables say. */
+	pg.index = strtoull(hyp_page, NULL, 0);
+	r = ioctl(fd, VRM_PEEK_PA, &pg);
+	if (r < 0 && errno == EFAULT) {
+		printf("attack: host kernel reads the core's image (pa 0x%llx) ... BLOCKED (EFAULT)\n",
+		       (unsigned long long)pg.index);
+	} else {
+		printf("attack: host kernel reads the core's image (pa 0x%llx) ... NOT BLOCKED (%s, read 0x%llx)\n",
+		       (unsigned long long)pg.index, r < 0 ? strerror(errno) : "ok",
+		       (unsigned long long)pg.value);
 		fails++;
 	}
 
@@ -226,10 +242,10 @@ static int destroy_running(const char *path)
 
 int main(int argc, char **argv)
 {
-	if (argc == 2 && !strcmp(argv[1], "attacks"))
-		return attacks();
+	if (argc == 3 && !strcmp(argv[1], "attacks"))
+		return attacks(argv[2]);
 	if (argc == 3 && !strcmp(argv[1], "destroy-running"))
 		return destroy_running(argv[2]);
-	fprintf(stderr, "usage: vrmctl attacks | destroy-running PROBE_IMAGE\n");
+	fprintf(stderr, "usage: vrmctl attacks HYP_PAGE_PA | destroy-running PROBE_IMAGE\n");
 	return 2;
 }

@@ -39,9 +39,13 @@
  *                        the core's abort for an EL1 access to a kernel
  *                        address is a translation fault, so the read's
  *                        exception fixup turns it into -EFAULT)
+ *   VRM_PEEK_PA {pa}     the same read of any physical page the kernel
+ *                        maps for itself (memremap, write-back): the
+ *                        core's own pages, say
  */
 #include <linux/delay.h>
 #include <linux/fs.h>
+#include <linux/io.h>
 #include <linux/miscdevice.h>
 #include <linux/mm.h>
 #include <linux/module.h>
@@ -225,6 +229,21 @@ static long page_op(struct vrm_file *v, unsigned int cmd, const struct vrm_page 
 
 	if (copy_from_user(&a, uarg, sizeof(a)))
 		return -EFAULT;
+	if (cmd == VRM_PEEK_PA) {
+		void *p;
+
+		if (a.index & ~PAGE_MASK)
+			return -EINVAL;
+		p = memremap(a.index, PAGE_SIZE, MEMREMAP_WB);
+		if (!p)
+			return -ENOMEM;
+		r = get_kernel_nofault(word, (u64 *)p);
+		memunmap(p);
+		if (r)
+			return r;
+		a.value = word;
+		return copy_to_user((void __user *)uarg, &a, sizeof(a)) ? -EFAULT : 0;
+	}
 	if (a.index >= v->nr)
 		return -EINVAL;
 	if (cmd == VRM_REDONATE)
@@ -272,6 +291,7 @@ static long vrm_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 		break;
 	case VRM_REDONATE:
 	case VRM_PEEK:
+	case VRM_PEEK_PA:
 		r = page_op(v, cmd, (const struct vrm_page __user *)arg);
 		break;
 	default:

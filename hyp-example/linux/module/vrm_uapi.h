@@ -42,7 +42,7 @@ struct vrm_share {
 #define VRM_SHARED_PGOFF 0x1000
 
 struct vrm_page {
-	__u64 index;    /* a donated page, in donation order */
+	__u64 index;    /* a donated page, in donation order; VRM_PEEK_PA: a pa */
 	__u64 ipa;      /* VRM_REDONATE: where */
 	__u64 value;    /* VRM_PEEK: the first word read */
 };
@@ -55,5 +55,6 @@ struct vrm_page {
 #define VRM_CREATE_VCPU _IOW('v', 0x06, struct vrm_vcpu)
 #define VRM_RUN       _IOWR('v', 0x07, struct vrm_run)
 #define VRM_SHARE     _IOW('v', 0x08, struct vrm_share)
+#define VRM_PEEK_PA   _IOWR('v', 0x09, struct vrm_page)
 
 #endif /* VRM_UAPI_H */
