@@ -150,13 +150,13 @@ static long donate(struct vrm_file *v, const struct vrm_donate __user *uarg)
 static void wait_vtimer(u64 deadline)
 {
 	u64 now = __arch_counter_get_cntvct(), rate = arch_timer_get_cntfrq();
-	u64 us;
+	u64 us = 100000; /* look at signals at least every 100 ms */
 
 	if (deadline <= now || !rate)
 		return;
-	us = div64_u64((deadline - now) * 1000000ULL, rate) + 1;
-	if (us > 100000)
-		us = 100000; /* look at signals at least every 100 ms */
+	/* Below rate / 10 ticks the product cannot overflow. */
+	if (deadline - now < div64_u64(rate, 10))
+		us = div64_u64((deadline - now) * 1000000ULL, rate) + 1;
 	usleep_range(us, us + 50);
 }
 
