@@ -6,7 +6,10 @@
  * everything outside RAM is the host's devices (GIC, UART, virtio-mmio,
  * PCIe, flash: the host owns them all, as in pKVM), mapped Device on the
  * first fault (pKVM's host_stage2_idmap), a 2 MiB block where the block
- * holds no RAM, else one page. A fault on RAM is the host touching memory
+ * holds no RAM, else one page. A fault on a RAM page the host owns is
+ * transient (mem_host_owns: a block split under break-before-make, or the
+ * page's donation in flight) and the access is made again. A fault on
+ * other RAM is the host touching memory
  * that is not its own (the core's, or a VM's): the access is not made and an
  * abort is injected into the host at EL1 (pKVM's host_inject_abort):
  *  - from EL0, or an instruction fetch: a synchronous external abort, which
@@ -34,7 +37,7 @@
 
 #define SZ_2M (UINT64_C(2) << 20)
 
-static uint64_t device_maps, aborts; /* atomic counters, for the transcript */
+static uint64_t device_maps, aborts, transient; /* atomic counters, for the transcript */
 
 uint64_t host_fault_device_maps(void)
 {
@@ -44,6 +47,11 @@ uint64_t host_fault_device_maps(void)
 uint64_t host_fault_aborts(void)
 {
 	return __atomic_load_n(&aborts, __ATOMIC_RELAXED);
+}
+
+uint64_t host_fault_transient(void)
+{
+	return __atomic_load_n(&transient, __ATOMIC_RELAXED);
 }
 
 static bool overlaps_ram(uint64_t base, uint64_t size)
@@ -142,6 +150,10 @@ static struct hyp_ctx *host_stage2_fault(struct hyp_cpu *c, struct hyp_ctx *ctx,
 	if (!overlaps_ram(ipa & ~(VRM_PAGE_SIZE - 1), VRM_PAGE_SIZE) &&
 	    ipa < (UINT64_C(1) << S2_IA_BITS) && map_device(ipa) == 0)
 		return ctx; /* mapped: the access is made again */
+	if (mem_host_owns(ipa)) {
+		__atomic_fetch_add(&transient, 1, __ATOMIC_RELAXED);
+		return ctx; /* a BBM window or a donation in flight: again */
+	}
 	inject_abort(c, ctx, esr, ipa);
 	return ctx;
 }

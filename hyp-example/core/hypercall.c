@@ -81,6 +81,8 @@ static void host_abort(struct hyp_cpu *c, struct hyp_ctx *ctx, uint64_t esr)
 	uint64_t ipa = ((read_hpfar_el2() >> 4) << 12) | (read_far_el2() & 0xfff);
 	char buf[8];
 
+	if (mem_host_owns(ipa))
+		return; /* its own page, mid-BBM or mid-donation: made again */
 	/* Identity map: the host's IPA is the PA it tried to reach. */
 	c->host_fault_ipa = ipa;
 	hyp_printf("hyp: cpu%u: host %s at 0x%lx (owner: %s) -> stage-2 fault, access skipped\n",

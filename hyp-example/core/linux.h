@@ -59,6 +59,7 @@ void linux_cpu_park(uint32_t idx) __attribute__((noreturn));
 struct hyp_ctx *linux_host_trap(struct hyp_cpu *c, struct hyp_ctx *ctx, uint64_t esr);
 uint64_t host_fault_device_maps(void);
 uint64_t host_fault_aborts(void);
+uint64_t host_fault_transient(void);
 
 /* fdt_host.c (built with libfdt): rewrite the DTB at dtb_pa in place, with
  * room bytes for it to grow: /memory lists exactly banks[0..nbanks), /chosen

@@ -223,8 +223,9 @@ void hyp_system_off(void)
 			   (unsigned long)vrm_check_count((enum vrm_cond)c));
 	hyp_printf(")%s\n", VRM_CHECKED ? "" : " [unchecked build: hooks compiled out]");
 	if (hyp_linux_host)
-		hyp_printf("hyp: host stage-2: %lu device mappings made on demand, %lu aborts injected\n",
-			   (unsigned long)host_fault_device_maps(), (unsigned long)host_fault_aborts());
+		hyp_printf("hyp: host stage-2: %lu device mappings made on demand, %lu aborts injected, %lu transient faults on its own pages retried\n",
+			   (unsigned long)host_fault_device_maps(), (unsigned long)host_fault_aborts(),
+			   (unsigned long)host_fault_transient());
 	hyp_printf("hyp: PSCI SYSTEM_OFF\n");
 	psci_system_off();
 }

@@ -46,5 +46,6 @@ int mem_el2_unmap_attempt(void);
 /* vm.c: fn(slot, table) for each live VM, under its lock. */
 void vm_for_each_table(void (*fn)(uint32_t slot, struct vrm_pgt *pgt));
 const char *mem_owner_name(uint64_t pa, char *buf, size_t n);
+bool mem_host_owns(uint64_t pa);
 
 #endif /* HYP_MEM_H */

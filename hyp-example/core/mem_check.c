@@ -95,6 +95,20 @@ int mem_check(void)
 	return ret;
 }
 
+/* The pool's record says the host owns pa's page (a snapshot, no lock). A
+ * host stage-2 fault on such a page is transient: the walk met the break
+ * of a break-before-make (a block of the host's split while a page of it
+ * is donated), or the page is being donated right now (unmap and flush
+ * come before the record changes). Either way the access is made again;
+ * once the record names another owner, the next fault is the host's. */
+bool mem_host_owns(uint64_t pa)
+{
+	vrm_principal_t o;
+
+	return vrm_pool_owner(&hyp_pool, pa & ~(VRM_PAGE_SIZE - 1), &o, NULL, NULL, NULL) == 0 &&
+	       o == VRM_PRINCIPAL_HOST;
+}
+
 const char *mem_owner_name(uint64_t pa, char *buf, size_t n)
 {
 	vrm_principal_t o;
