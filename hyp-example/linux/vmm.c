@@ -189,11 +189,15 @@ int main(int argc, char **argv)
 			}
 		}
 	}
+	/* Every vCPU first: the guests print through the core's console on
+	 * the same UART that Linux's tty writes to, with no lock in common,
+	 * so nothing of ours is printed while any of them still runs. */
+	for (int i = 0; i < nth; i++)
+		pthread_join(th[i].thread, NULL);
 	for (int i = 0; i < nth; i++) {
 		struct vcpu_thread *t = &th[i];
 		bool ok;
 
-		pthread_join(t->thread, NULL);
 		ok = !t->err && t->run.reason == EXIT_DONE && t->run.detail == 0;
 		passed += ok;
 		if (t->err)
