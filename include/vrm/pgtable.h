@@ -360,6 +360,12 @@ enum vrm_pgt_visit {
 	VRM_PGT_VISIT_LEAF       = 1u << 0, /* block, page or invalid entry */
 	VRM_PGT_VISIT_TABLE_PRE  = 1u << 1, /* table entry, before its children */
 	VRM_PGT_VISIT_TABLE_POST = 1u << 2, /* table entry, after its children */
+	/* The leaf-run fast path (the one map and unmap use): a LEAF visit
+	 * may return n >= 1, meaning it handled this entry and the n - 1 that
+	 * follow it in the same table (n <= vrm_pgt_visit_run_room(ctx); a
+	 * larger n is cut at the table's end), which the walker then neither
+	 * reads again nor descends nor visits. */
+	VRM_PGT_VISIT_LEAF_RUN   = 1u << 3,
 };
 
 struct vrm_pgt_visit_ctx {
@@ -392,6 +398,119 @@ struct vrm_pgt_visitor {
  */
 int vrm_pgt_walk(struct vrm_pgt *pgt, uint64_t start, uint64_t size,
 		 const struct vrm_pgt_visitor *visitor, unsigned flags);
+
+/* Entries from ctx->ptep on, in its table, each wholly inside the walk's
+ * range: what a VRM_PGT_VISIT_LEAF_RUN visit may handle at once (0 when
+ * the visited entry itself sticks out of the range). */
+uint64_t vrm_pgt_visit_run_room(const struct vrm_pgt_visit_ctx *ctx);
+
+/* ---- Leaf bits the library leaves to its caller. */
+/* Access flag (AF, bit 10). Every leaf libvrm builds has it set; an update
+ * walk may clear it (page ageing: the next access faults, or sets it with
+ * FEAT_HAFDBS) and set it again, in place. */
+#define VRM_PGT_DESC_AF      (UINT64_C(1) << 10)
+/* Software bits [58:55] of a leaf, ignored by the MMU (Arm ARM D8.3.2
+ * "Software-managed bits"): pKVM keeps a page's state in SW0/SW1
+ * (PKVM_PAGE_SHARED_OWNED / _BORROWED). Only update walks write them;
+ * map / remap / set_prot keep or drop them as they keep or drop the leaf. */
+#define VRM_PGT_DESC_SW_SHIFT 55
+#define VRM_PGT_DESC_SW_MASK (UINT64_C(0xf) << VRM_PGT_DESC_SW_SHIFT)
+#define VRM_PGT_DESC_SW(n)   (UINT64_C(1) << (VRM_PGT_DESC_SW_SHIFT + (n))) /* n in 0..3 */
+
+/*
+ * Annotated invalid entries (pKVM's kvm_pgtable_stage2_set_owner): bit 0
+ * clear, so every MMU walk faults on them (Arm ARM D8.3.1: the other bits
+ * of an invalid descriptor are ignored), and an owner id in bits [17:2]
+ * (16 bits: a vrm/pool.h principal fits), so that a fault handler can tell
+ * "donated to VM 3" from "never mapped" without the pool. Nothing else is
+ * set in them. Written by update walks only. Tables that hold an
+ * annotation are not empty: unmap frees only tables with all entries
+ * zero, and unmap clears the annotations in its range (no flush: the Arm
+ * ARM does not let a TLB cache an entry that gives a Translation fault). map and remap treat an annotated entry as the
+ * invalid entry it is and write over it; a table they link below an
+ * annotated block-sized entry starts zeroed, so that entry's annotation is
+ * gone for the whole entry (annotate pages, not blocks, where a later map
+ * may split them).
+ */
+#define VRM_PGT_ANNOT_SHIFT 2
+#define VRM_PGT_ANNOT_MASK  (UINT64_C(0xffff) << VRM_PGT_ANNOT_SHIFT)
+/* The invalid descriptor naming `owner` (1..0xffff; 0 gives 0, no annotation). */
+static inline uint64_t vrm_pgt_desc_annot(uint32_t owner)
+{
+	return ((uint64_t)owner << VRM_PGT_ANNOT_SHIFT) & VRM_PGT_ANNOT_MASK;
+}
+/* The owner an invalid descriptor names; 0 for a valid one or a plain 0. */
+static inline uint32_t vrm_pgt_desc_owner(uint64_t desc)
+{
+	return (desc & 1) ? 0 : (uint32_t)((desc & VRM_PGT_ANNOT_MASK) >> VRM_PGT_ANNOT_SHIFT);
+}
+
+/*
+ * The annotation of the entry translating ia, under the lock: 0 and *owner
+ * (may be NULL) when it is annotated; -VRM_ENOENT a plain invalid entry;
+ * -VRM_EEXIST ia is mapped (vrm_pgt_lookup says how); -VRM_EINVAL ia
+ * outside the input range.
+ */
+int vrm_pgt_lookup_owner(struct vrm_pgt *pgt, uint64_t ia, uint32_t *owner);
+
+/* ---- Update walks: visitors that choose an entry's new descriptor. */
+/*
+ * Called for every non-table entry overlapping the range (valid leaves and
+ * invalid entries, annotated or not), in address order, with *new_desc
+ * preset to ctx->old. Set *new_desc to the descriptor the entry should
+ * hold (leaving it is "no change") and return 0, or return a negative
+ * VRM_E* to refuse the call. Entries are visited whole: a block that sticks
+ * out of the range is seen with its own extent (ctx->addr, ctx->level) and
+ * a change to it changes all of it, as KVM's stage-2 attribute walkers do;
+ * split first (vrm_pgt_remap / set_prot of the part) to change less.
+ * Each entry is visited twice: with commit false, to check the whole range
+ * before anything is written, then with commit true, to write. The visitor
+ * must give the same answer both times (a function of the entry and its
+ * own state that only its commit visits change, e.g. a young-page count).
+ */
+typedef int (*vrm_pgt_update_fn)(const struct vrm_pgt_visit_ctx *ctx, bool commit,
+				 uint64_t *new_desc);
+
+struct vrm_pgt_updater {
+	vrm_pgt_update_fn fn;
+	void *arg; /* ctx->arg in its calls */
+};
+
+/*
+ * An update walk over [ia, ia + size) (4 KiB aligned, inside the input
+ * range), under pgt->lock. What a visitor may ask for, checked for every
+ * entry in the first pass (-VRM_EINVAL, nothing written):
+ *   - an invalid descriptor: 0, or vrm_pgt_desc_annot(owner);
+ *   - a valid leaf: exactly what vrm_pgt_desc_leaf(stage, oa, ctx->level,
+ *     prot) builds for some prot that vrm_pgt_prot_valid accepts (W^X at
+ *     EL2, no executable Device memory, ...), except for AF and the SW
+ *     bits, which are the visitor's; a level that holds leaves (1-3). No
+ *     table descriptors: the library alone links tables.
+ * And, a kernel table (Write-Once-Kernel-Mapping): a valid entry stays as
+ * it is (-VRM_EPERM, nothing written); invalid ones may become anything.
+ * How each change is written (Transactional-Page-Table):
+ *   invalid -> anything      a single store (write-once), no flush;
+ *   valid -> invalid         a single store, then the call's batched flush
+ *                            (an unmap of that entry; its tables stay);
+ *   valid -> valid, same output address and memory type, differing in
+ *                            permissions, AF or SW bits only: in place
+ *                            (Arm ARM D8.14.1 needs no break-before-make),
+ *                            and the batched flush when a permission was
+ *                            removed; clearing AF alone does not flush (as
+ *                            KVM's stage-2 mkold: a TLB that still holds
+ *                            the young entry only delays the next fault);
+ *   valid -> valid otherwise break-before-make, that entry's own TLBI.
+ * ONE flush at the end covers every entry whose removal needed it (their
+ * extent: whole blocks included), and is complete before the call
+ * returns, so the caller may then reuse unmapped pages
+ * (Sequential-TLB-Invalidation). A call with nothing to flush ends as map
+ * does (DSB ISHST; EL2 stage 1 also ISB).
+ * Errors: -VRM_EINVAL bad range, a NULL updater or fn, or a descriptor
+ * above; -VRM_EPERM as above; the visitor's own error. All leave the table
+ * unchanged and issue no TLB maintenance.
+ */
+int vrm_pgt_update(struct vrm_pgt *pgt, uint64_t ia, uint64_t size,
+		   const struct vrm_pgt_updater *updater);
 
 /* ---- Lock-free, hardware-like translation. */
 struct vrm_pgt_xlate {

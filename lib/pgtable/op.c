@@ -121,7 +121,9 @@ int pgt_op_run(struct pgt_op *op, vrm_pgt_visitor_fn fn, unsigned flags)
 		 * so a stale translation survives it. */
 		op->flush = false;
 #endif
-		if (op->flush)
+		if (op->flush && op->flush_hi > op->flush_lo)
+			pgt_flush_range(op->pgt, op->flush_lo, op->flush_hi - op->flush_lo);
+		else if (op->flush)
 			pgt_flush_range(op->pgt, op->ia, op->size);
 		else if (op->pgt->stage == VRM_PGT_EL2_S1)
 			/* EL2 stage 1: this PE runs on these tables. DSB ISHST

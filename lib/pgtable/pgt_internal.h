@@ -97,14 +97,15 @@ static inline void pgt_pte_write(const struct vrm_pgt *pgt, uint64_t *ptep, uint
 int pgt_walk_locked(struct vrm_pgt *pgt, uint64_t start, uint64_t end,
 		    vrm_pgt_visitor_fn fn, void *arg, unsigned flags);
 /*
- * Internal walk flag (vrm_pgt_walk refuses it): a LEAF visit may return
- * n > 0, meaning it handled this entry and the n - 1 that follow it in the
- * same table (at most pgt_run_room of them), so the walker neither re-reads
- * nor descends them and sets up one visit per run instead of one per
- * entry. A commit's run leaves them non-table; unmap's plan may also skip
- * covered tables unvisited (nothing below them needs planning, unmap_run).
+ * The leaf-run walk flag (public as VRM_PGT_VISIT_LEAF_RUN): a LEAF visit
+ * may return n > 0, meaning it handled this entry and the n - 1 that
+ * follow it in the same table (at most pgt_run_room of them), so the walker
+ * neither re-reads nor descends them and sets up one visit per run instead
+ * of one per entry. A commit's run leaves them non-table; unmap's plan may
+ * also skip covered tables unvisited (nothing below them needs planning,
+ * unmap_run).
  */
-#define PGT_VISIT_RUN (1u << 8)
+#define PGT_VISIT_RUN VRM_PGT_VISIT_LEAF_RUN
 
 /* Entries from ctx->ptep on that lie in its table and wholly inside
  * [ctx->start, ctx->end) (ctx->addr >= ctx->start assumed). At the start
@@ -136,6 +137,10 @@ struct pgt_op {
 	bool plan_only;      /* vrm_pgt_pages_needed: stop after the plan */
 	bool replace;        /* remap: valid entries may be replaced */
 	bool flush;          /* commit: a batched flush over the range is due */
+	/* Commit: when flush_hi > flush_lo the flush covers [flush_lo,
+	 * flush_hi) instead of the range (update: whole blocks that stick out
+	 * of it). */
+	uint64_t flush_lo, flush_hi;
 	uint64_t need;       /* plan: upper bound of table pages needed */
 	uint64_t *cache;     /* pre-allocated zeroed pages */
 	uint64_t *dead;      /* unlinked table pages, freed after the flush */
@@ -177,6 +182,22 @@ int pgt_split(struct pgt_op *op, struct vrm_pgt_visit_ctx *ctx);
 void pgt_flush_range(struct vrm_pgt *pgt, uint64_t ia, uint64_t size);
 /* Hand a page back to mm (checker/trace note first). */
 void pgt_page_release(struct vrm_pgt *pgt, uint64_t *page);
+
+/* What a prot grants, one bit per access: read, write, execute at EL1 (or
+ * at EL2, for the EL2 stage 1), execute at EL0. X grants both executes;
+ * X_EL1 / X_EL0 one each (stage 2, FEAT_XNX), so X -> X_EL0 removes one
+ * and X_EL0 -> X removes none. A change that removes a grant needs a TLB
+ * flush (a TLB may keep the wider entry); one that only adds does not. */
+static inline uint32_t pgt_prot_grants(uint32_t prot)
+{
+	uint32_t g = prot & (VRM_PGT_PROT_R | VRM_PGT_PROT_W);
+
+	if (prot & (VRM_PGT_PROT_X | VRM_PGT_PROT_X_EL1))
+		g |= 1u << 2;
+	if (prot & (VRM_PGT_PROT_X | VRM_PGT_PROT_X_EL0))
+		g |= 1u << 3;
+	return g;
+}
 
 /* Leaf attributes without output address and type bits, for comparing. */
 static inline uint64_t pgt_leaf_attrs(uint64_t desc)

@@ -9,21 +9,6 @@
  */
 #include "pgt_internal.h"
 
-/* What a prot grants, one bit per access: read, write, execute at EL1 (or
- * at EL2, for the EL2 stage 1), execute at EL0. X grants both executes;
- * X_EL1 / X_EL0 one each (stage 2, FEAT_XNX), so X -> X_EL0 removes one
- * and X_EL0 -> X removes none. */
-static uint32_t grants(uint32_t prot)
-{
-	uint32_t g = prot & (VRM_PGT_PROT_R | VRM_PGT_PROT_W);
-
-	if (prot & (VRM_PGT_PROT_X | VRM_PGT_PROT_X_EL1))
-		g |= 1u << 2;
-	if (prot & (VRM_PGT_PROT_X | VRM_PGT_PROT_X_EL0))
-		g |= 1u << 3;
-	return g;
-}
-
 static int prot_visit(struct vrm_pgt_visit_ctx *ctx, enum vrm_pgt_visit which)
 {
 	struct pgt_op *op = ctx->arg;
@@ -57,7 +42,7 @@ static int prot_visit(struct vrm_pgt_visit_ctx *ctx, enum vrm_pgt_visit which)
 		return 0;
 	}
 	pgt_pte_write(pgt, ctx->ptep, ctx->old, want, level, ctx->addr);
-	if (grants(old_prot) & ~grants(op->prot))
+	if (pgt_prot_grants(old_prot) & ~pgt_prot_grants(op->prot))
 		op->flush = true;
 	return 0;
 }

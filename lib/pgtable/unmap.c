@@ -8,8 +8,9 @@
  */
 #include "pgt_internal.h"
 
-/* No valid entry (bit 0, Arm ARM D8.3) in the 512: the test for freeing
- * a partly covered table. Eight entries (one 64-byte cache line) per test:
+/* All 512 entries zero: the test for freeing a partly covered table. Not
+ * only "no valid entry" (bit 0, Arm ARM D8.3): an annotated invalid entry
+ * (vrm_pgt_desc_annot) is information its table must keep. Eight entries (one 64-byte cache line) per test:
  * one branch per line instead of per entry, and the loads of a line do not
  * wait on each other's branches. */
 static bool table_empty(const uint64_t *table)
@@ -21,7 +22,7 @@ static bool table_empty(const uint64_t *table)
 
 		for (j = 0; j < 8; j++)
 			any |= vrm_read_once_64(&table[i + j]);
-		if (any & 1)
+		if (any)
 			return false;
 	}
 	return true;
@@ -67,10 +68,13 @@ static int unmap_run(struct pgt_op *op, const struct vrm_pgt_visit_ctx *ctx)
 		old = vrm_read_once_64(&ptep[n]);
 		if (pgt_is_table(old, level))
 			break;
-		if (!(old & 1))
+		if (!old)
 			continue; /* hole */
 		pgt_pte_write(op->pgt, &ptep[n], old, 0, level, ctx->addr + (n << shift));
-		wrote = true;
+		/* An annotation's clearing needs no flush: the Arm ARM does
+		 * not let a TLB cache an entry that gives a Translation
+		 * fault. */
+		wrote |= (old & 1) != 0;
 	}
 	if (wrote)
 		op->flush = true; /* one batched flush, after the commit walk */

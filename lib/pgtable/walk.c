@@ -67,7 +67,8 @@ static int walk_table(const struct walk *w, uint64_t *table, int level, uint64_t
 		ret = walk_entry(w, &table[idx], level, addr);
 		step = 1;
 		if (ret > 0 && (w->flags & PGT_VISIT_RUN))
-			step = (uint64_t)ret; /* a run of leaves, handled */
+			/* A run of leaves, handled; never past the table. */
+			step = pgt_min((uint64_t)ret, n - idx);
 		else if (ret)
 			return ret;
 	}
@@ -94,7 +95,8 @@ bool pgt_range_ok(const struct vrm_pgt *pgt, uint64_t ia, uint64_t size)
 int vrm_pgt_walk(struct vrm_pgt *pgt, uint64_t start, uint64_t size,
 		 const struct vrm_pgt_visitor *visitor, unsigned flags)
 {
-	unsigned all = VRM_PGT_VISIT_LEAF | VRM_PGT_VISIT_TABLE_PRE | VRM_PGT_VISIT_TABLE_POST;
+	unsigned all = VRM_PGT_VISIT_LEAF | VRM_PGT_VISIT_TABLE_PRE | VRM_PGT_VISIT_TABLE_POST |
+		       VRM_PGT_VISIT_LEAF_RUN;
 	int ret;
 
 	if (!visitor || !visitor->fn || (flags & ~all) || !pgt_range_ok(pgt, start, size))
@@ -103,4 +105,11 @@ int vrm_pgt_walk(struct vrm_pgt *pgt, uint64_t start, uint64_t size,
 	ret = pgt_walk_locked(pgt, start, start + size, visitor->fn, visitor->arg, flags);
 	vrm_ticket_unlock(&pgt->lock);
 	return ret;
+}
+
+uint64_t vrm_pgt_visit_run_room(const struct vrm_pgt_visit_ctx *ctx)
+{
+	if (!ctx || ctx->addr < ctx->start)
+		return 0;
+	return pgt_run_room(ctx);
 }

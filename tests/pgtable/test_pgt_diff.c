@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: MIT */
-/* Differential test: random map/remap/set_prot/unmap against a flat
+/* Differential test: random map/remap/set_prot/unmap and update walks
+ * (age, SW bits, write-protect, annotate, unmap by update) against a flat
  * reference (one word per 4 KiB page of a 1 GiB + 4 MiB window that can
- * hold a 1 GiB block); after every step lookups of sampled pages agree. */
+ * hold a 1 GiB block, and its owner annotation); after every step lookups,
+ * the walked descriptor's AF / SW bits and vrm_pgt_lookup_owner of sampled
+ * pages agree. */
 #include <check.h>
 #include <stdlib.h>
 
@@ -21,8 +24,12 @@
 #define WBASE (G1 - M2)
 #define WPAGES ((G1 + 2 * M2) / K4)
 #define VALID (UINT64_C(1) << 63)
+#define REF_SW_SHIFT 52            /* the leaf's SW[3:0] */
+#define REF_AF_CLEAR (UINT64_C(1) << 56)
+#define REF_EXTRA ((UINT64_C(0xf) << REF_SW_SHIFT) | REF_AF_CLEAR)
 
-static uint64_t ref[WPAGES]; /* VALID | pa | prot */
+static uint64_t ref[WPAGES];  /* VALID | pa | prot | REF_EXTRA bits */
+static uint32_t own[WPAGES];  /* invalid pages: the annotation's owner */
 static uint64_t rng = 0x2545f4914f6cdd1dull;
 
 static uint64_t rnd(void)
@@ -43,13 +50,96 @@ static void check_page(struct vrm_pgt *pgt, uint64_t i)
 	uint32_t prot;
 	int r = vrm_pgt_lookup(pgt, WBASE + i * K4, &pa, &prot, NULL);
 
+	struct vrm_pgt_xlate x;
+	uint32_t owner = 0;
+
 	if (!(ref[i] & VALID)) {
 		ck_assert_int_eq(r, -VRM_ENOENT);
+		r = vrm_pgt_lookup_owner(pgt, WBASE + i * K4, &owner);
+		ck_assert_int_eq(r, own[i] ? 0 : -VRM_ENOENT);
+		ck_assert_uint_eq(owner, own[i]);
 		return;
 	}
 	ck_assert_int_eq(r, 0);
 	ck_assert_uint_eq(pa, ref[i] & UINT64_C(0x0000fffffffff000));
 	ck_assert_uint_eq(prot, ref[i] & 0xfff);
+	ck_assert_int_eq(vrm_pgt_hw_walk(pgt, WBASE + i * K4, &x), 0);
+	ck_assert_uint_eq((x.desc & VRM_PGT_DESC_SW_MASK) >> VRM_PGT_DESC_SW_SHIFT,
+			  (ref[i] >> REF_SW_SHIFT) & 0xf);
+	ck_assert_uint_eq(!(x.desc & VRM_PGT_DESC_AF), !!(ref[i] & REF_AF_CLEAR));
+}
+
+/* An update walk's visitor: one of seven changes per call; the commit
+ * visits record what they asked for, which the reference then applies to
+ * every page of the entry (entries are visited whole). */
+#define UPD_MAX 4096
+struct upd {
+	int mode;
+	uint64_t sw;
+	uint32_t owner;
+	size_t n;
+	struct { uint64_t addr, desc; int level; } rec[UPD_MAX];
+};
+
+static int upd_fn(const struct vrm_pgt_visit_ctx *ctx, bool commit, uint64_t *nd)
+{
+	struct upd *u = ctx->arg;
+	enum vrm_pgt_stage st = (enum vrm_pgt_stage)ctx->pgt->stage;
+	uint64_t old = ctx->old, esize = vrm_pgt_level_size(ctx->level);
+	bool inside = ctx->addr >= ctx->start && ctx->addr + esize <= ctx->end;
+	uint32_t prot;
+
+	if (!(old & 1)) {
+		if (u->mode == 4 && ctx->level == 3 && inside)
+			*nd = vrm_pgt_desc_annot(u->owner);
+	} else {
+		prot = vrm_pgt_desc_prot(st, old);
+		switch (u->mode) {
+		case 0: *nd = old & ~VRM_PGT_DESC_AF; break;
+		case 1: *nd = old | VRM_PGT_DESC_AF; break;
+		case 2: *nd = (old & ~VRM_PGT_DESC_SW_MASK) | (u->sw << VRM_PGT_DESC_SW_SHIFT); break;
+		case 3:
+			*nd = vrm_pgt_desc_leaf(st, vrm_pgt_desc_oa(old, ctx->level), ctx->level,
+						prot & ~VRM_PGT_PROT_W) |
+			      (old & VRM_PGT_DESC_SW_MASK);
+			*nd &= ~VRM_PGT_DESC_AF | (old & VRM_PGT_DESC_AF);
+			break;
+		case 5: if (ctx->level == 3 && inside) *nd = vrm_pgt_desc_annot(u->owner); break;
+		default: *nd = 0; break;
+		}
+	}
+	if (commit && *nd != old) {
+		ck_assert_uint_lt(u->n, UPD_MAX);
+		u->rec[u->n].addr = ctx->addr;
+		u->rec[u->n].desc = *nd;
+		u->rec[u->n].level = ctx->level;
+		u->n++;
+	}
+	return 0;
+}
+
+static void upd_apply(const struct upd *u)
+{
+	size_t k;
+
+	for (k = 0; k < u->n; k++) {
+		uint64_t d = u->rec[k].desc, esize = vrm_pgt_level_size(u->rec[k].level), off;
+		vrm_pa_t oa = vrm_pgt_desc_oa(d, u->rec[k].level);
+
+		for (off = 0; off < esize; off += K4) {
+			uint64_t ia = u->rec[k].addr + off, i;
+
+			if (ia < WBASE || ia >= WBASE + WPAGES * K4)
+				continue;
+			i = (ia - WBASE) / K4;
+			own[i] = vrm_pgt_desc_owner(d);
+			ref[i] = !(d & 1) ? 0
+				 : VALID | (oa + off) | vrm_pgt_desc_prot(VRM_PGT_STAGE2, d) |
+					   (((d & VRM_PGT_DESC_SW_MASK) >> VRM_PGT_DESC_SW_SHIFT)
+					    << REF_SW_SHIFT) |
+					   ((d & VRM_PGT_DESC_AF) ? 0 : REF_AF_CLEAR);
+		}
+	}
 }
 
 START_TEST(random_operations_agree_with_a_flat_reference)
@@ -61,6 +151,8 @@ START_TEST(random_operations_agree_with_a_flat_reference)
 	tmm_init(&m);
 	ck_assert_int_eq(vrm_pgt_init(&pgt, &(struct vrm_pgt_config){ VRM_PGT_STAGE2, 40, -1, 1, 0 },
 				      &m.ops), 0);
+	static struct upd u;
+
 	for (op = 0; op < DIFF_OPS; op++) {
 		uint64_t kind = rnd() % 100, sz = rnd() % 1000, first, n, i;
 		uint32_t prot = rnd_prot();
@@ -72,7 +164,7 @@ START_TEST(random_operations_agree_with_a_flat_reference)
 			/* 1 GiB: map or unmap only (a remap would BBM 2^18 pages). */
 			first = M2 / K4;
 			n = G1 / K4;
-			kind = kind < 50 ? 0 : 99;
+			kind = kind < 50 ? 0 : 99; /* (updates: not 2^18 records) */
 		} else if (sz < 12) {
 			n = (1 + rnd() % 3) * (M2 / K4);
 			first = (rnd() % (WPAGES / 512 - 3)) * 512;
@@ -93,19 +185,33 @@ START_TEST(random_operations_agree_with_a_flat_reference)
 			r = vrm_pgt_remap(&pgt, WBASE + first * K4, pa, n * K4, prot);
 		} else if (kind < 70) {
 			r = vrm_pgt_set_prot(&pgt, WBASE + first * K4, n * K4, prot);
+		} else if (kind < 82) {
+			u.mode = (int)(rnd() % 7);
+			u.sw = rnd() & 0xf;
+			u.owner = 1 + (uint32_t)(rnd() % 0xffff);
+			u.n = 0;
+			r = vrm_pgt_update(&pgt, WBASE + first * K4, n * K4,
+					   &(struct vrm_pgt_updater){ upd_fn, &u });
+			ck_assert_int_eq(r, 0);
+			upd_apply(&u);
 		} else {
 			r = vrm_pgt_unmap(&pgt, WBASE + first * K4, n * K4);
 		}
 		ck_assert_int_eq(r, want);
-		for (i = 0; i < n && !want; i++) {
+		for (i = 0; i < n && !want && !(kind >= 70 && kind < 82); i++) {
 			uint64_t *e = &ref[first + i];
 
-			if (kind < 55)
+			if (kind < 55) {
 				*e = VALID | (pa + i * K4) | prot;
-			else if (kind < 70)
-				*e = (*e & VALID) ? ((*e & ~UINT64_C(0xfff)) | prot) : 0;
-			else
+				own[first + i] = 0;
+			} else if (kind < 70) {
+				/* set_prot rebuilds the leaf: SW bits dropped, AF set;
+				 * holes and their annotations stay. */
+				*e = (*e & VALID) ? ((*e & ~(UINT64_C(0xfff) | REF_EXTRA)) | prot) : 0;
+			} else {
 				*e = 0;
+				own[first + i] = 0;
+			}
 		}
 		check_page(&pgt, first);
 		check_page(&pgt, first + n - 1);

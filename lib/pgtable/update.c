@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Update walks (vrm_pgt_update): the caller's visitor chooses each entry's
+ * new descriptor, the library checks it and writes it by the rules every
+ * other operation follows (write-once for invalid entries, in place for
+ * permission / AF / SW-bit changes, break-before-make otherwise, one
+ * batched flush), so annotate, write-protect, age and dirty-log walks need
+ * no fork of lib/pgtable. Plan checks every entry, commit writes: a refused
+ * call writes nothing (struct pgt_op).
+ */
+#include "pgt_internal.h"
+
+/* Bits a valid leaf may change in place (Arm ARM D8.14.1 asks break-
+ * before-make only for output address, block size, memory type and
+ * shareability): S2AP / AP [7:6], AF [10], XN [54:53] and the software
+ * bits. The rest of the leaf must stay. */
+#define UPD_INPLACE_BITS                                                                 \
+	((UINT64_C(3) << 6) | VRM_PGT_DESC_AF | (UINT64_C(3) << 53) | VRM_PGT_DESC_SW_MASK)
+
+struct update {
+	struct pgt_op op;
+	const struct vrm_pgt_updater *u;
+};
+
+/* A descriptor the visitor may ask for at `level` (see pgtable.h): an
+ * invalid one carries nothing but an owner; a valid one is a leaf the
+ * library itself would build, give or take AF and the SW bits. */
+static bool update_desc_ok(enum vrm_pgt_stage stage, uint64_t desc, int level)
+{
+	uint64_t esize = vrm_pgt_level_size(level);
+	uint64_t mine = VRM_PGT_DESC_AF | VRM_PGT_DESC_SW_MASK;
+	vrm_pa_t oa = desc & PGT_OA_MASK;
+	uint64_t canon;
+
+	if (!(desc & 1))
+		return (desc & ~VRM_PGT_ANNOT_MASK) == 0;
+	if (level < 1 || (oa & (esize - 1)))
+		return false;
+	canon = vrm_pgt_desc_leaf(stage, oa, level, vrm_pgt_desc_prot(stage, desc));
+	return canon != 0 && (canon & ~mine) == (desc & ~mine);
+}
+
+static void note_flush(struct pgt_op *op, uint64_t addr, uint64_t esize)
+{
+	if (op->flush_hi <= op->flush_lo) {
+		op->flush_lo = addr;
+		op->flush_hi = addr + esize;
+	} else {
+		op->flush_lo = pgt_min(op->flush_lo, addr);
+		op->flush_hi = pgt_max(op->flush_hi, addr + esize);
+	}
+	op->flush = true;
+}
+
+static int update_visit(struct vrm_pgt_visit_ctx *ctx, enum vrm_pgt_visit which)
+{
+	struct update *up = ctx->arg;
+	struct pgt_op *op = &up->op;
+	struct vrm_pgt *pgt = op->pgt;
+	enum vrm_pgt_stage stage = (enum vrm_pgt_stage)pgt->stage;
+	struct vrm_pgt_visit_ctx vctx = *ctx;
+	uint64_t esize = vrm_pgt_level_size(ctx->level);
+	uint64_t old = ctx->old, new_desc = old;
+	int ret;
+
+	(void)which;
+	vctx.arg = up->u->arg;
+	ret = up->u->fn(&vctx, op->commit, &new_desc);
+	if (ret)
+		return ret < 0 ? ret : -VRM_EINVAL;
+	if (new_desc == old)
+		return 0;
+	if (!update_desc_ok(stage, new_desc, ctx->level))
+		return -VRM_EINVAL;
+	/* Write-Once-Kernel-Mapping: a valid kernel entry never changes. */
+	if ((old & 1) && pgt_is_kernel(pgt))
+		return -VRM_EPERM;
+	if (!op->commit)
+		return 0;
+	if (!(old & 1)) {
+		/* Nothing to break: no TLB holds an invalid entry. */
+		pgt_pte_write(pgt, ctx->ptep, old, new_desc, ctx->level, ctx->addr);
+	} else if (!(new_desc & 1)) {
+		pgt_pte_write(pgt, ctx->ptep, old, new_desc, ctx->level, ctx->addr);
+		note_flush(op, ctx->addr, esize);
+	} else if (((old ^ new_desc) & ~UPD_INPLACE_BITS) == 0) {
+		uint32_t was = vrm_pgt_desc_prot(stage, old), now = vrm_pgt_desc_prot(stage, new_desc);
+
+		pgt_pte_write(pgt, ctx->ptep, old, new_desc, ctx->level, ctx->addr);
+		if (pgt_prot_grants(was) & ~pgt_prot_grants(now))
+			note_flush(op, ctx->addr, esize);
+	} else {
+		pgt_bbm(pgt, ctx->ptep, old, new_desc, ctx->level, ctx->addr);
+	}
+	return 0;
+}
+
+int vrm_pgt_update(struct vrm_pgt *pgt, uint64_t ia, uint64_t size,
+		   const struct vrm_pgt_updater *updater)
+{
+	struct update up = { .op = { .pgt = pgt, .ia = ia, .size = size }, .u = updater };
+
+	if (!pgt || !updater || !updater->fn || !pgt_range_ok(pgt, ia, size))
+		return -VRM_EINVAL;
+	return pgt_op_run(&up.op, update_visit, VRM_PGT_VISIT_LEAF);
+}
+
+struct owner_probe {
+	uint64_t desc;
+};
+
+static int owner_visit(struct vrm_pgt_visit_ctx *ctx, enum vrm_pgt_visit which)
+{
+	struct owner_probe *p = ctx->arg;
+
+	(void)which;
+	p->desc = ctx->old;
+	return 0;
+}
+
+int vrm_pgt_lookup_owner(struct vrm_pgt *pgt, uint64_t ia, uint32_t *owner)
+{
+	struct owner_probe p = { 0 };
+	uint64_t page = ia & ~(VRM_PAGE_SIZE - 1);
+
+	if (!pgt || (ia >> pgt->ia_bits))
+		return -VRM_EINVAL;
+	vrm_ticket_lock(&pgt->lock);
+	pgt_walk_locked(pgt, page, page + VRM_PAGE_SIZE, owner_visit, &p, VRM_PGT_VISIT_LEAF);
+	vrm_ticket_unlock(&pgt->lock);
+	if (p.desc & 1)
+		return -VRM_EEXIST;
+	if (!vrm_pgt_desc_owner(p.desc))
+		return -VRM_ENOENT;
+	if (owner)
+		*owner = vrm_pgt_desc_owner(p.desc);
+	return 0;
+}
