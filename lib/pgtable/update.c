@@ -58,14 +58,16 @@ static int update_visit(struct vrm_pgt_visit_ctx *ctx, enum vrm_pgt_visit which)
 	struct pgt_op *op = &up->op;
 	struct vrm_pgt *pgt = op->pgt;
 	enum vrm_pgt_stage stage = (enum vrm_pgt_stage)pgt->stage;
-	struct vrm_pgt_visit_ctx vctx = *ctx;
 	uint64_t esize = vrm_pgt_level_size(ctx->level);
 	uint64_t old = ctx->old, new_desc = old;
 	int ret;
 
 	(void)which;
-	vctx.arg = up->u->arg;
-	ret = up->u->fn(&vctx, op->commit, &new_desc);
+	/* The visitor sees its own arg; the context is lent, not copied (a
+	 * struct copy is a memcpy call the freestanding core cannot make). */
+	ctx->arg = up->u->arg;
+	ret = up->u->fn(ctx, op->commit, &new_desc);
+	ctx->arg = up;
 	if (ret)
 		return ret < 0 ? ret : -VRM_EINVAL;
 	if (new_desc == old)
