@@ -65,7 +65,7 @@ static struct hyp_ctx *host_hvc(struct hyp_cpu *c, struct hyp_ctx *ctx)
 		r1 = mem_ram.end;
 		break;
 	case HVC_POOL_CHECK:
-		r = mem_check();
+		r = mem_check(&r1);
 		break;
 	default:
 		r = -VRM_EINVAL;

@@ -39,7 +39,9 @@ int mem_donate(uint32_t slot, struct vrm_pgt *pgt, uint64_t pa, uint64_t ipa, ui
 int mem_share(uint32_t slot, struct vrm_pgt *pgt, uint64_t pa, uint64_t ipa);
 int mem_unshare(uint32_t slot, struct vrm_pgt *pgt, uint64_t pa, uint64_t ipa);
 int mem_reclaim(uint32_t slot, struct vrm_pgt *pgt, uint64_t *reclaimed, uint64_t *scrubbed);
-int mem_check(void);
+/* Pool invariants against the tables (0, or why not); *named: pages the
+ * host's stage-2 names an owner for (mem_check.c). */
+int mem_check(uint64_t *named);
 size_t mem_check_bytes(uint64_t pages);      /* mem_check.c's bitmaps */
 void mem_check_init(void *bits, uint64_t pages);
 int mem_el2_unmap_attempt(void);
