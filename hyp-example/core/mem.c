@@ -266,7 +266,13 @@ int mem_init(void)
 	uint64_t hyp_end = (uint64_t)(uintptr_t)__hyp_end;
 	uint64_t text_end = (uint64_t)(uintptr_t)__hyp_text_end;
 	struct vrm_pgt_config el2 = { VRM_PGT_EL2_S1, 39, -1, 0, VRM_PGT_KERNEL };
-	struct vrm_pgt_config s2 = { VRM_PGT_STAGE2, S2_IA_BITS, -1, 0, 0 };
+	/* The host's stage-2 coalesces: a donated page splits a 2 MiB block,
+	 * its reclaim (or a failed donate's rollback) gives the block back. */
+#ifdef HYP_TWIN_NO_COALESCE
+	struct vrm_pgt_config s2 = { VRM_PGT_STAGE2, S2_IA_BITS, -1, 0, 0 }; /* broken twin */
+#else
+	struct vrm_pgt_config s2 = { VRM_PGT_STAGE2, S2_IA_BITS, -1, 0, VRM_PGT_COALESCE };
+#endif
 	int ret = mem_layout(hyp_img, (uint64_t)(uintptr_t)__host_end);
 
 	if (ret)

@@ -87,6 +87,12 @@ enum vrm_pgt_stage {
 
 /* Table flags (vrm_pgt_config.flags). */
 #define VRM_PGT_KERNEL (1u << 0)  /* write-once for its whole life */
+/* After each map, remap, set_prot and update, a table in the call's range
+ * whose 512 entries map one aligned, contiguous, uniform block's worth is
+ * replaced by that block (break-before-make over its extent; the table
+ * page freed after the call's flush), 2 MiB then 1 GiB. Not with
+ * VRM_PGT_KERNEL. Not in the Coq model (PgtModel.v) yet. */
+#define VRM_PGT_COALESCE (1u << 1)
 
 struct vrm_pgt_config {
 	enum vrm_pgt_stage stage;

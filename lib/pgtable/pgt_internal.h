@@ -157,8 +157,13 @@ struct pgt_op {
 	 * were most of map's cost (the cache's pages, zeroed in cache_fill,
 	 * have left the L1/L2 cache by then). */
 	bool fresh;
+	/* unmap: no block coalescing after the commit (it only removes). */
+	bool no_coalesce;
 };
 
+/* coalesce.c: with VRM_PGT_COALESCE, after a commit, the tables in op's
+ * range that now map one block's worth uniformly become that block. */
+void pgt_coalesce(struct pgt_op *op);
 /* Run plan, allocate, commit; then the batched flush if op->flush and
  * the deferred frees (op.c). Takes and releases pgt->lock. With
  * op->plan_only the plan alone (op->need is its result). */

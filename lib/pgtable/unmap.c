@@ -122,7 +122,7 @@ static int unmap_visit(struct vrm_pgt_visit_ctx *ctx, enum vrm_pgt_visit which)
 
 int vrm_pgt_unmap(struct vrm_pgt *pgt, uint64_t ia, uint64_t size)
 {
-	struct pgt_op op = { .pgt = pgt, .ia = ia, .size = size };
+	struct pgt_op op = { .pgt = pgt, .ia = ia, .size = size, .no_coalesce = true };
 
 	if (!pgt_range_ok(pgt, ia, size))
 		return -VRM_EINVAL;

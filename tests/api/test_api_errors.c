@@ -100,6 +100,7 @@ static const struct row rows[] = {
 	{ "pgt_init.ia_bits", F_PGT_INIT, 0, 49, (uint64_t)-1, 0, 0, -EINVAL },
 	{ "pgt_init.ia_bits", F_PGT_INIT, 0, 40, 1, 0, 0, -EINVAL },
 	{ "pgt_init.flags", F_PGT_INIT, 0, 40, (uint64_t)-1, 0x80, 0, -EINVAL },
+	{ "pgt_init.flags", F_PGT_INIT, 1, 40, (uint64_t)-1, VRM_PGT_KERNEL | VRM_PGT_COALESCE, 0, -EINVAL },
 	{ "pgt_init.mm", F_PGT_INIT, 0, 40, (uint64_t)-1, 0, X_NULL, -EINVAL },
 	{ "pgt_init.mm", F_PGT_INIT, 0, 40, (uint64_t)-1, 0, X_NULL2, -EINVAL },
 	{ "pgt_init.nomem", F_PGT_INIT, 0, 40, (uint64_t)-1, 0, X_NOMEM, -ENOMEM },

@@ -147,18 +147,18 @@ static void upd_apply(const struct upd *u)
 	}
 }
 
-START_TEST(random_operations_agree_with_a_flat_reference)
+static void run_diff(uint32_t flags_init, unsigned long ops)
 {
 	static struct tmm m;
 	struct vrm_pgt pgt;
 	unsigned long op;
 
 	tmm_init(&m);
-	ck_assert_int_eq(vrm_pgt_init(&pgt, &(struct vrm_pgt_config){ VRM_PGT_STAGE2, 40, -1, 1, 0 },
-				      &m.ops), 0);
+	ck_assert_int_eq(vrm_pgt_init(&pgt, &(struct vrm_pgt_config){ VRM_PGT_STAGE2, 40, -1, 1,
+								      flags_init }, &m.ops), 0);
 	static struct upd u;
 
-	for (op = 0; op < DIFF_OPS; op++) {
+	for (op = 0; op < ops; op++) {
 		uint64_t kind = rnd() % 100, sz = rnd() % 1000, first, n, i;
 		uint32_t prot = rnd_prot();
 		unsigned flags;
@@ -232,6 +232,20 @@ START_TEST(random_operations_agree_with_a_flat_reference)
 	pgt_retire(&pgt);
 	ck_assert_uint_eq(m.nlive, 0);
 }
+
+START_TEST(random_operations_agree_with_a_flat_reference)
+{
+	run_diff(0, DIFF_OPS);
+}
+END_TEST
+
+/* The same with block coalescing: translations, SW bits, AF and owners
+ * must not change when tables become blocks (another seed's sequence). */
+START_TEST(with_coalescing_too)
+{
+	rng = 0x9e3779b97f4a7c15ull;
+	run_diff(VRM_PGT_COALESCE, DIFF_OPS / 2);
+}
 END_TEST
 
 int main(void)
@@ -241,6 +255,7 @@ int main(void)
 
 	tcase_set_timeout(tc, 0);
 	tcase_add_test(tc, random_operations_agree_with_a_flat_reference);
+	tcase_add_test(tc, with_coalescing_too);
 	suite_add_tcase(s, tc);
 	return vrm_test_run(s);
 }
