@@ -64,8 +64,11 @@ static struct hyp_ctx *host_hvc(struct hyp_cpu *c, struct hyp_ctx *ctx)
 		r = (int64_t)mem_ram.base;
 		r1 = mem_ram.end;
 		break;
+	case HVC_HOST_LEAVES:
+		r = (int64_t)mem_host_leaves(&r1);
+		break;
 	case HVC_POOL_CHECK:
-		r = mem_check();
+		r = mem_check(&r1);
 		break;
 	default:
 		r = -VRM_EINVAL;

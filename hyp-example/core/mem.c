@@ -39,6 +39,7 @@ struct memcache {
 struct mem_op {
 	struct vrm_pgt *pgt;  /* the VM's stage-2 for this transition */
 	uint64_t pa, ipa;     /* pa of the first page -> its IPA */
+	vrm_principal_t to;   /* who gets what the host gives (annotations) */
 	bool dying;           /* reclaim: the VM's table is already empty */
 };
 static struct memcache mc[HYP_MAX_CPUS];
@@ -137,6 +138,35 @@ static int ops_map(void *ctx, vrm_principal_t who, vrm_pa_t pa, uint64_t n,
 			   VRM_PGT_PROT_RWX | VRM_PGT_PROT_NORMAL);
 }
 
+/* The host's stage-2 entries of pages it gave away name their new owner,
+ * as pKVM's host_stage2_set_owner_locked: an update walk that turns every
+ * entry in the range into the annotation (valid ones with the call's one
+ * flush), splitting the host's blocks that stick out of it (BBM). Still a
+ * translation fault for the host; a reader of the table (mem_check) can
+ * tell "given to vm2" from "never mapped". */
+static int set_owner_visit(const struct vrm_pgt_visit_ctx *ctx, bool commit, uint64_t *nd)
+{
+	uint32_t owner = (uint32_t)(uintptr_t)ctx->arg;
+
+	(void)commit;
+#ifdef HYP_TWIN_WRONG_OWNER
+	/* Broken twin (tests/hyp): annotations name the wrong principal. */
+	owner++;
+#endif
+	*nd = vrm_pgt_desc_annot(owner);
+	return 0;
+}
+
+static int host_give(vrm_pa_t pa, uint64_t n, vrm_principal_t to)
+{
+	struct vrm_pgt_updater up = { set_owner_visit, (void *)(uintptr_t)to,
+				      VRM_PGT_UPDATE_SPLIT };
+
+	if (to == VRM_PRINCIPAL_NONE)
+		return vrm_pgt_unmap(&mem_host_pgt, pa, n << VRM_PAGE_SHIFT);
+	return vrm_pgt_update(&mem_host_pgt, pa, n << VRM_PAGE_SHIFT, &up);
+}
+
 static int ops_unmap(void *ctx, vrm_principal_t who, vrm_pa_t pa, uint64_t n)
 {
 	struct mem_op *o = &op[vrm_env_cpu_id() % HYP_MAX_CPUS];
@@ -150,7 +180,7 @@ static int ops_unmap(void *ctx, vrm_principal_t who, vrm_pa_t pa, uint64_t n)
 		return 0;
 #endif
 	if (who == VRM_PRINCIPAL_HOST)
-		return mem_host_pgt.root ? vrm_pgt_unmap(&mem_host_pgt, pa, n << VRM_PAGE_SHIFT) : 0;
+		return mem_host_pgt.root ? host_give(pa, n, o->to) : 0;
 	if (o->dying)
 		return 0; /* whole table unmapped and its VMID flushed already */
 	if (!o->pgt)
@@ -170,14 +200,15 @@ static const struct vrm_pool_ops pool_ops = {
 };
 
 /* Run one pool transition with this CPU's cache topped up and its op set. */
-int mem_pool_call_begin(struct vrm_pgt *pgt, uint64_t pa, uint64_t ipa, bool dying)
+int mem_pool_call_begin(struct vrm_pgt *pgt, uint64_t pa, uint64_t ipa, vrm_principal_t to,
+			bool dying)
 {
 	struct mem_op *o = &op[vrm_env_cpu_id() % HYP_MAX_CPUS];
 	int ret = mem_topup();
 
 	if (ret)
 		return ret;
-	o->pgt = pgt, o->pa = pa, o->ipa = ipa, o->dying = dying;
+	o->pgt = pgt, o->pa = pa, o->ipa = ipa, o->to = to, o->dying = dying;
 	my_mc()->in_pool = true;
 	return 0;
 }
@@ -188,6 +219,7 @@ void mem_pool_call_end(void)
 
 	my_mc()->in_pool = false;
 	o->pgt = NULL;
+	o->to = VRM_PRINCIPAL_NONE;
 	o->dying = false;
 }
 
@@ -234,7 +266,13 @@ int mem_init(void)
 	uint64_t hyp_end = (uint64_t)(uintptr_t)__hyp_end;
 	uint64_t text_end = (uint64_t)(uintptr_t)__hyp_text_end;
 	struct vrm_pgt_config el2 = { VRM_PGT_EL2_S1, 39, -1, 0, VRM_PGT_KERNEL };
-	struct vrm_pgt_config s2 = { VRM_PGT_STAGE2, S2_IA_BITS, -1, 0, 0 };
+	/* The host's stage-2 coalesces: a donated page splits a 2 MiB block,
+	 * its reclaim (or a failed donate's rollback) gives the block back. */
+#ifdef HYP_TWIN_NO_COALESCE
+	struct vrm_pgt_config s2 = { VRM_PGT_STAGE2, S2_IA_BITS, -1, 0, 0 }; /* broken twin */
+#else
+	struct vrm_pgt_config s2 = { VRM_PGT_STAGE2, S2_IA_BITS, -1, 0, VRM_PGT_COALESCE };
+#endif
 	int ret = mem_layout(hyp_img, (uint64_t)(uintptr_t)__host_end);
 
 	if (ret)

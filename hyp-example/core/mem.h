@@ -39,7 +39,13 @@ int mem_donate(uint32_t slot, struct vrm_pgt *pgt, uint64_t pa, uint64_t ipa, ui
 int mem_share(uint32_t slot, struct vrm_pgt *pgt, uint64_t pa, uint64_t ipa);
 int mem_unshare(uint32_t slot, struct vrm_pgt *pgt, uint64_t pa, uint64_t ipa);
 int mem_reclaim(uint32_t slot, struct vrm_pgt *pgt, uint64_t *reclaimed, uint64_t *scrubbed);
-int mem_check(void);
+/* Pool invariants against the tables (0, or why not); *named: pages the
+ * host's stage-2 names an owner for (mem_check.c). */
+int mem_check(uint64_t *named);
+/* Valid leaves of the host's stage-2 over RAM; *blockish: its tables of
+ * pages that could be one 2 MiB block (none while the table coalesces,
+ * mem_check.c). */
+uint64_t mem_host_leaves(uint64_t *blockish);
 size_t mem_check_bytes(uint64_t pages);      /* mem_check.c's bitmaps */
 void mem_check_init(void *bits, uint64_t pages);
 int mem_el2_unmap_attempt(void);

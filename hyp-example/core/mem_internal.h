@@ -12,8 +12,11 @@ extern const struct vrm_pgt_mm_ops mem_mm_ops;
  * pool lock: the pool's callbacks may not call the pool). */
 int mem_topup(void);
 /* Bracket one pool transition: cache topped up, (pa -> ipa) recorded for
- * the callbacks; dying: the VM's table is already empty. */
-int mem_pool_call_begin(struct vrm_pgt *pgt, uint64_t pa, uint64_t ipa, bool dying);
+ * the callbacks; to: the principal the host's pages go to (its stage-2
+ * entries for them become annotations naming it), VRM_PRINCIPAL_NONE when
+ * the host gives nothing; dying: the VM's table is already empty. */
+int mem_pool_call_begin(struct vrm_pgt *pgt, uint64_t pa, uint64_t ipa, vrm_principal_t to,
+			bool dying);
 void mem_pool_call_end(void);
 /* vrm_pool_ops.is_mapped (mem_check.c). */
 bool mem_is_mapped(void *ctx, vrm_principal_t who, vrm_pa_t pa);

@@ -48,7 +48,7 @@ static void sync_icache(uint64_t pa, uint64_t n)
 
 int mem_donate(uint32_t slot, struct vrm_pgt *pgt, uint64_t pa, uint64_t ipa, uint64_t n)
 {
-	int ret = mem_pool_call_begin(pgt, pa, ipa, false);
+	int ret = mem_pool_call_begin(pgt, pa, ipa, VRM_PRINCIPAL_VM(slot), false);
 
 	if (!ret)
 		ret = vrm_pool_donate(&hyp_pool, pa, n, VRM_PRINCIPAL_HOST, VRM_PRINCIPAL_VM(slot));
@@ -61,7 +61,7 @@ int mem_donate(uint32_t slot, struct vrm_pgt *pgt, uint64_t pa, uint64_t ipa, ui
 
 int mem_share(uint32_t slot, struct vrm_pgt *pgt, uint64_t pa, uint64_t ipa)
 {
-	int ret = mem_pool_call_begin(pgt, pa, ipa, false);
+	int ret = mem_pool_call_begin(pgt, pa, ipa, VRM_PRINCIPAL_NONE, false);
 
 	if (!ret)
 		ret = vrm_pool_share(&hyp_pool, pa, 1, VRM_PRINCIPAL_HOST, VRM_PRINCIPAL_VM(slot));
@@ -78,7 +78,7 @@ int mem_unshare(uint32_t slot, struct vrm_pgt *pgt, uint64_t pa, uint64_t ipa)
 	 * is where it is, or the unmap would hit another page. */
 	if (vrm_pgt_lookup(pgt, ipa, &got, NULL, NULL) || got != pa)
 		return -VRM_EINVAL;
-	ret = mem_pool_call_begin(pgt, pa, ipa, false);
+	ret = mem_pool_call_begin(pgt, pa, ipa, VRM_PRINCIPAL_NONE, false);
 	if (!ret)
 		ret = vrm_pool_unshare(&hyp_pool, pa, 1, VRM_PRINCIPAL_HOST, VRM_PRINCIPAL_VM(slot));
 	mem_pool_call_end();
@@ -143,7 +143,7 @@ int mem_reclaim(uint32_t slot, struct vrm_pgt *pgt, uint64_t *reclaimed, uint64_
 	if (!ret)
 		ret = vrm_pool_for_each(&hyp_pool, VRM_PRINCIPAL_VM(slot), count_run, &runs);
 	if (!ret)
-		ret = mem_pool_call_begin(pgt, 0, 0, true);
+		ret = mem_pool_call_begin(pgt, 0, 0, VRM_PRINCIPAL_NONE, true);
 	if (!ret)
 		ret = vrm_pool_reclaim(&hyp_pool, VRM_PRINCIPAL_VM(slot));
 	mem_pool_call_end();

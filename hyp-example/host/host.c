@@ -127,6 +127,8 @@ void host_main(uint64_t cpu)
 		{ guest_timer_start, guest_timer_end },
 		{ guest_spin_start, guest_spin_end },
 	};
+	struct hvc_ret check;
+	uint64_t loaded_leaves;
 	uint32_t ncpus;
 	bool ok;
 
@@ -162,8 +164,12 @@ void host_main(uint64_t cpu)
 			ret ? " FAILED" : "");
 		sched_add(v, vcpus[v], ret);
 	}
-	hprintf("host: pool invariants after loading: %s\n",
-		hvc_call(HVC_POOL_CHECK, 0, 0, 0, 0).r0 == 0 ? "hold" : "BROKEN");
+	loaded_leaves = (uint64_t)hvc_call(HVC_HOST_LEAVES, 0, 0, 0, 0).r0;
+	check = hvc_call(HVC_POOL_CHECK, 0, 0, 0, 0);
+	/* The pages it donated: its stage-2 names their owners. */
+	hprintf("host: pool invariants after loading: %s; its stage-2 names the owner of %ld pages%s\n",
+		check.r0 == 0 ? "hold" : "BROKEN", (long)check.r1,
+		check.r1 ? "" : " (BROKEN: it donated some)");
 
 	attacks_before_run();
 
@@ -198,6 +204,12 @@ void host_main(uint64_t cpu)
 
 	hprintf("host: pool invariants at the end: %s\n",
 		hvc_call(HVC_POOL_CHECK, 0, 0, 0, 0).r0 == 0 ? "hold" : "BROKEN");
+	/* Every VM reclaimed: the blocks its donations split are back. */
+	check = hvc_call(HVC_HOST_LEAVES, 0, 0, 0, 0);
+	hprintf("host: its stage-2 maps RAM with %ld leaves (%lu after loading); "
+		"tables that could be 2 MiB blocks: %lu%s\n",
+		(long)check.r0, (unsigned long)loaded_leaves, (unsigned long)check.r1,
+		check.r1 ? " (BROKEN: not coalesced)" : "");
 	hprintf("host: checker: %ld violations\n",
 		(long)hvc_call(HVC_CHECK_COUNT, HVC_CHECK_TOTAL, 0, 0, 0).r0);
 	hprintf("host: done, powering off\n");

@@ -24,6 +24,8 @@
 #define HVC_HOST_RAM       0x0d /* () -> first host-owned free pa, x1 = end */
 #define HVC_POOL_CHECK     0x0e /* () -> 0 when the pool's invariants hold */
 #define HVC_RAM            0x0f /* () -> RAM base, x1 = RAM end (from the DTB) */
+#define HVC_HOST_LEAVES    0x10 /* () -> leaves of the host stage-2 over RAM, x1 = its tables
+				     * that could be one 2 MiB block */
 
 #define HVC_CHECK_TOTAL    0xffff
 

@@ -87,6 +87,12 @@ enum vrm_pgt_stage {
 
 /* Table flags (vrm_pgt_config.flags). */
 #define VRM_PGT_KERNEL (1u << 0)  /* write-once for its whole life */
+/* After each map, remap, set_prot and update, a table in the call's range
+ * whose 512 entries map one aligned, contiguous, uniform block's worth is
+ * replaced by that block (break-before-make over its extent; the table
+ * page freed after the call's flush), 2 MiB then 1 GiB. Not with
+ * VRM_PGT_KERNEL. Not in the Coq model (PgtModel.v) yet. */
+#define VRM_PGT_COALESCE (1u << 1)
 
 struct vrm_pgt_config {
 	enum vrm_pgt_stage stage;
@@ -425,12 +431,14 @@ uint64_t vrm_pgt_visit_run_room(const struct vrm_pgt_visit_ctx *ctx);
  * "donated to VM 3" from "never mapped" without the pool. Nothing else is
  * set in them. Written by update walks only. Tables that hold an
  * annotation are not empty: unmap frees only tables with all entries
- * zero, and unmap clears the annotations in its range (no flush: the Arm
- * ARM does not let a TLB cache an entry that gives a Translation fault). map and remap treat an annotated entry as the
- * invalid entry it is and write over it; a table they link below an
- * annotated block-sized entry starts zeroed, so that entry's annotation is
- * gone for the whole entry (annotate pages, not blocks, where a later map
- * may split them).
+ * zero, and unmap clears the annotations in its range, splitting a
+ * block-sized one that sticks out of it (no flush: the Arm ARM does not
+ * let a TLB cache an entry that gives a Translation fault). map and remap
+ * treat an annotated entry as the invalid entry it is and write over it;
+ * a table they link below an annotated block-sized entry starts zeroed,
+ * so that entry's annotation is gone for the whole entry (clear or split
+ * it first with an update walk in VRM_PGT_UPDATE_SPLIT mode, or annotate
+ * pages where a later map may split them).
  */
 #define VRM_PGT_ANNOT_SHIFT 2
 #define VRM_PGT_ANNOT_MASK  (UINT64_C(0xffff) << VRM_PGT_ANNOT_SHIFT)
@@ -459,21 +467,34 @@ int vrm_pgt_lookup_owner(struct vrm_pgt *pgt, uint64_t ia, uint32_t *owner);
  * invalid entries, annotated or not), in address order, with *new_desc
  * preset to ctx->old. Set *new_desc to the descriptor the entry should
  * hold (leaving it is "no change") and return 0, or return a negative
- * VRM_E* to refuse the call. Entries are visited whole: a block that sticks
- * out of the range is seen with its own extent (ctx->addr, ctx->level) and
- * a change to it changes all of it, as KVM's stage-2 attribute walkers do;
- * split first (vrm_pgt_remap / set_prot of the part) to change less.
- * Each entry is visited twice: with commit false, to check the whole range
- * before anything is written, then with commit true, to write. The visitor
- * must give the same answer both times (a function of the entry and its
- * own state that only its commit visits change, e.g. a young-page count).
+ * VRM_E* to refuse the call. By default entries are visited whole: a
+ * block that sticks out of the range is seen with its own extent
+ * (ctx->addr, ctx->level) and a change to it changes all of it, as KVM's
+ * stage-2 attribute walkers do. With VRM_PGT_UPDATE_SPLIT the visitor
+ * sees only entries inside the range, as kvm_pgtable_stage2_set_owner
+ * does: an entry that sticks out (valid block, hole or annotation) is
+ * split into the 512 pieces that say what it said, again where a piece
+ * sticks out, and only where the visitor changes some piece inside the
+ * range (its plan answers decide; a split needs a table page, -ENOMEM,
+ * and of a valid kernel entry is -EPERM).
+ * Each entry is visited at least twice: with commit false, to check the
+ * whole range before anything is written, then with commit true, to write
+ * (split mode asks more plan questions, about the pieces a split would
+ * make: ctx->ptep is NULL in those). The visitor must give the same answer
+ * every time (a function of the entry and its own state that only its
+ * commit visits change, e.g. a young-page count), and decide from
+ * ctx->old, never *ctx->ptep.
  */
 typedef int (*vrm_pgt_update_fn)(const struct vrm_pgt_visit_ctx *ctx, bool commit,
 				 uint64_t *new_desc);
 
+/* vrm_pgt_updater.flags */
+#define VRM_PGT_UPDATE_SPLIT (1u << 0) /* visit only what lies inside the range */
+
 struct vrm_pgt_updater {
 	vrm_pgt_update_fn fn;
-	void *arg; /* ctx->arg in its calls */
+	void *arg;      /* ctx->arg in its calls */
+	unsigned flags; /* VRM_PGT_UPDATE_* */
 };
 
 /*
@@ -505,9 +526,10 @@ struct vrm_pgt_updater {
  * returns, so the caller may then reuse unmapped pages
  * (Sequential-TLB-Invalidation). A call with nothing to flush ends as map
  * does (DSB ISHST; EL2 stage 1 also ISB).
- * Errors: -VRM_EINVAL bad range, a NULL updater or fn, or a descriptor
- * above; -VRM_EPERM as above; the visitor's own error. All leave the table
- * unchanged and issue no TLB maintenance.
+ * Errors: -VRM_EINVAL bad range, a NULL updater or fn, unknown flags, or
+ * a descriptor above; -VRM_EPERM as above; -VRM_ENOMEM (split mode) the
+ * allocator failed for a split's table; the visitor's own error. All leave
+ * the table unchanged and issue no TLB maintenance.
  */
 int vrm_pgt_update(struct vrm_pgt *pgt, uint64_t ia, uint64_t size,
 		   const struct vrm_pgt_updater *updater);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Descriptor-write rules: Write-Once-Kernel-Mapping, Transactional-Page-
- * Table (break-before-make, zeroed tables, writes under the table lock) and
+ * Table (break-before-make, zeroed tables, writes under the table lock,
+ * invalid entries holding nothing but an owner annotation) and
  * Memory-Isolation (a stage-2 maps only what its principal owns or borrows).
  * A valid -> invalid write opens a pending invalidation that rules_tlb.c
  * closes at TLBI + DSB ISH.
@@ -164,6 +165,16 @@ void vrm_check_pte_write(const struct vrm_check_table *t, const volatile uint64_
 	if (t->lock && !vrm_ticket_held_by_me(t->lock))
 		check_violation_locked(VRM_COND_TRANSACTIONAL_PAGE_TABLE,
 				       "descriptor written without the table's lock held by this CPU",
+				       where, addr);
+
+	/* An invalid entry holds 0 or an owner annotation, nothing else
+	 * (vrm/pgtable.h). An output address left behind by clearing bit 0
+	 * alone would read as an owner (bits [17:12] of it lie in the owner
+	 * field: vrm_pgt_lookup_owner, a fault handler telling "donated"
+	 * from "never mapped") and marks a half-done unmap. */
+	if (!is_valid(new_desc) && (new_desc & ~DESC_ANNOT_MASK))
+		check_violation_locked(VRM_COND_TRANSACTIONAL_PAGE_TABLE,
+				       "invalid entry written with bits outside the owner annotation",
 				       where, addr);
 
 	if (t->kernel && is_valid(old) && old != new_desc) {

@@ -127,6 +127,9 @@ bool tlbi_reaches(enum vrm_check_tlbi_kind kind, uint16_t tvmid, uint64_t taddr,
 #define DESC_VALID 1ull
 #define DESC_TABLE 2ull            /* levels 0-2: table; level 3: page */
 #define DESC_OA_MASK 0x0000fffffffff000ull
+/* An invalid entry's owner annotation, bits [17:2] (vrm/pgtable.h's
+ * VRM_PGT_ANNOT_MASK; the checker does not include the page tables). */
+#define DESC_ANNOT_MASK (0xffffull << 2)
 
 static inline uint64_t level_size(uint32_t level)
 {

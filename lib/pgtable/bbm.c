@@ -91,29 +91,33 @@ void pgt_bbm(struct vrm_pgt *pgt, uint64_t *ptep, uint64_t old, uint64_t new_des
 int pgt_split(struct pgt_op *op, struct vrm_pgt_visit_ctx *ctx)
 {
 	const struct vrm_pgt_mm_ops *mm = op->pgt->mm;
-	int child = ctx->level + 1;
-	uint64_t csize = vrm_pgt_level_size(child);
-	uint64_t attrs = pgt_leaf_attrs(ctx->old);
-	vrm_pa_t oa = vrm_pgt_desc_oa(ctx->old, ctx->level);
-	uint64_t type = child == 3 ? 3 : 1;
-	uint64_t *table = pgt_cache_pop(op);
-	uint64_t i;
+	uint64_t *table;
+	uint64_t i, link;
 
+	if (!ctx->old)
+		return pgt_install_table(op, ctx);
+	table = pgt_cache_pop(op);
 	if (!table)
 		return -VRM_ENOMEM; /* unreachable when the plan is right */
-	/* Unpublished table: filled before the release store in pgt_bbm's
-	 * make step publishes it, so a walker sees the full copy or nothing. */
+	/* Unpublished table: filled before the release store that publishes
+	 * it (pgt_pte_write, in pgt_bbm's make step or below), so a walker
+	 * sees the full copy or nothing. */
 	for (i = 0; i < PGT_ENTRIES; i++)
-		vrm_write_once_64(&table[i], (oa + i * csize) | attrs | type);
+		vrm_write_once_64(&table[i], pgt_split_piece(ctx->old, ctx->level, i));
 #if VRM_CHECKED
 	{
 		struct vrm_check_table t = pgt_check_table(op->pgt);
 
-		vrm_check_table_prefilled(&t, table); /* its entries are the block's */
+		vrm_check_table_prefilled(&t, table); /* its entries are the entry's */
 	}
 #endif
-	pgt_bbm(op->pgt, ctx->ptep, ctx->old,
-		vrm_pgt_desc_table(mm->virt_to_phys(mm->ctx, table)), ctx->level, ctx->addr);
+	link = vrm_pgt_desc_table(mm->virt_to_phys(mm->ctx, table));
+	if (ctx->old & 1)
+		pgt_bbm(op->pgt, ctx->ptep, ctx->old, link, ctx->level, ctx->addr);
+	else
+		/* An annotation: no TLB holds an invalid entry, nothing to
+		 * break (write-once, as any invalid -> valid store). */
+		pgt_pte_write(op->pgt, ctx->ptep, ctx->old, link, ctx->level, ctx->addr);
 	return 0;
 }
 

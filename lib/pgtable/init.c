@@ -12,7 +12,9 @@ int vrm_pgt_init(struct vrm_pgt *pgt, const struct vrm_pgt_config *cfg,
 
 	if (cfg->stage != VRM_PGT_STAGE2 && cfg->stage != VRM_PGT_EL2_S1)
 		return -VRM_EINVAL;
-	if ((cfg->flags & ~VRM_PGT_KERNEL) || !mm || !mm->zalloc_page || !mm->free_page ||
+	/* A kernel table's valid entries never change: nothing to coalesce. */
+	if ((cfg->flags & ~(VRM_PGT_KERNEL | VRM_PGT_COALESCE)) ||
+	    (cfg->flags & VRM_PGT_KERNEL && cfg->flags & VRM_PGT_COALESCE) || !mm || !mm->zalloc_page || !mm->free_page ||
 	    !mm->virt_to_phys || !mm->phys_to_virt)
 		return -VRM_EINVAL;
 	if (sl == -1)

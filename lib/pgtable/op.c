@@ -115,6 +115,8 @@ int pgt_op_run(struct pgt_op *op, vrm_pgt_visitor_fn fn, unsigned flags)
 	if (!ret && !op->plan_only) {
 		op->commit = true;
 		ret = pgt_walk_locked(op->pgt, op->ia, op->ia + op->size, fn, op, flags);
+		if (!ret && (op->pgt->flags & VRM_PGT_COALESCE) && !op->no_coalesce)
+			pgt_coalesce(op);
 #ifdef VRM_TWIN_NO_PGT_FLUSH
 		/* Broken twin, for hyp-example's attack tests only (never a
 		 * build option): the TLB flush that ends a change is skipped,

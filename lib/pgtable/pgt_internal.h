@@ -157,8 +157,13 @@ struct pgt_op {
 	 * were most of map's cost (the cache's pages, zeroed in cache_fill,
 	 * have left the L1/L2 cache by then). */
 	bool fresh;
+	/* unmap: no block coalescing after the commit (it only removes). */
+	bool no_coalesce;
 };
 
+/* coalesce.c: with VRM_PGT_COALESCE, after a commit, the tables in op's
+ * range that now map one block's worth uniformly become that block. */
+void pgt_coalesce(struct pgt_op *op);
 /* Run plan, allocate, commit; then the batched flush if op->flush and
  * the deferred frees (op.c). Takes and releases pgt->lock. With
  * op->plan_only the plan alone (op->need is its result). */
@@ -176,7 +181,10 @@ int pgt_install_table(struct pgt_op *op, struct vrm_pgt_visit_ctx *ctx);
 /* bbm.c: break-before-make of one entry: invalid, DSB, TLBI, DSB, new. */
 void pgt_bbm(struct vrm_pgt *pgt, uint64_t *ptep, uint64_t old, uint64_t new_desc,
 	     int level, uint64_t addr);
-/* Replace the block at ctx->ptep by a table reproducing it (BBM). */
+/* Replace the non-table entry at ctx->ptep by a table of 512 entries that
+ * together say what it said (pgt_split_piece): a valid block through BBM;
+ * an annotated invalid entry by a single store (nothing to break); a plain
+ * 0 gets a zeroed table (pgt_install_table). One page from op's cache. */
 int pgt_split(struct pgt_op *op, struct vrm_pgt_visit_ctx *ctx);
 /* The one batched flush of an operation over [ia, ia + size). */
 void pgt_flush_range(struct vrm_pgt *pgt, uint64_t ia, uint64_t size);
@@ -203,6 +211,19 @@ static inline uint32_t pgt_prot_grants(uint32_t prot)
 static inline uint64_t pgt_leaf_attrs(uint64_t desc)
 {
 	return desc & ~(PGT_OA_MASK | PGT_TYPE_MASK);
+}
+
+/* Entry i of the table that splitting `old` (a non-table entry at `level`
+ * < 3) makes: for a block, the block's i-th piece with its attributes, SW
+ * bits and AF; for an invalid entry, the same annotation (or 0) again. */
+static inline uint64_t pgt_split_piece(uint64_t old, int level, uint64_t i)
+{
+	int child = level + 1;
+
+	if (!(old & 1))
+		return old;
+	return (vrm_pgt_desc_oa(old, level) + (i << pgt_level_shift(child))) |
+	       pgt_leaf_attrs(old) | (child == 3 ? 3u : 1u);
 }
 
 #endif /* VRM_PGT_INTERNAL_H */

@@ -50,13 +50,17 @@ static int unmap_run(struct pgt_op *op, const struct vrm_pgt_visit_ctx *ctx)
 
 	if (pgt_is_kernel(op->pgt)) {
 		/* Write-Once-Kernel-Mapping: any valid entry is -EPERM, found by
-		 * the plan; a commit here therefore only skips holes. */
+		 * the plan; a commit here therefore only skips holes and
+		 * clears annotations (invalid -> invalid, no flush). */
 		for (n = 0; n < room; n++) {
 			old = vrm_read_once_64(&ptep[n]);
 			if (pgt_is_table(old, level))
 				break;
 			if (old & 1)
 				return -VRM_EPERM;
+			if (old && op->commit)
+				pgt_pte_write(op->pgt, &ptep[n], old, 0, level,
+					      ctx->addr + (n << shift));
 		}
 		return (int)n;
 	}
@@ -104,11 +108,12 @@ static int unmap_visit(struct vrm_pgt_visit_ctx *ctx, enum vrm_pgt_visit which)
 	}
 	if (covered)
 		return unmap_run(op, ctx);
-	if (!(ctx->old & 1))
+	if (!ctx->old)
 		return 0; /* hole */
-	if (pgt_is_kernel(pgt))
+	if ((ctx->old & 1) && pgt_is_kernel(pgt))
 		return -VRM_EPERM;
-	/* A valid block only partly covered: split it (BBM) first. */
+	/* A valid block (BBM) or a block-sized annotation only partly
+	 * covered: split it first, then the walker clears the covered part. */
 	if (!op->commit)
 		op->need += pgt_fresh_tables(pgt_max(ctx->addr, ctx->start),
 					     pgt_min(ctx->addr + esize, ctx->end), ctx->level, 0);
@@ -117,7 +122,7 @@ static int unmap_visit(struct vrm_pgt_visit_ctx *ctx, enum vrm_pgt_visit which)
 
 int vrm_pgt_unmap(struct vrm_pgt *pgt, uint64_t ia, uint64_t size)
 {
-	struct pgt_op op = { .pgt = pgt, .ia = ia, .size = size };
+	struct pgt_op op = { .pgt = pgt, .ia = ia, .size = size, .no_coalesce = true };
 
 	if (!pgt_range_ok(pgt, ia, size))
 		return -VRM_EINVAL;

@@ -52,6 +52,78 @@ static void note_flush(struct pgt_op *op, uint64_t addr, uint64_t esize)
 	op->flush = true;
 }
 
+/* Ask the visitor about one entry (ctx: a real one, or in the plan of a
+ * split a piece it would make, ptep NULL) and check its answer: < 0 the
+ * call's error, 0 no change, 1 a change to *new_desc. The visitor sees its
+ * own arg; the context is lent, not copied (a struct copy is a memcpy
+ * call the freestanding core cannot make). */
+static int ask(struct update *up, struct vrm_pgt_visit_ctx *ctx, bool commit, uint64_t *new_desc)
+{
+	struct vrm_pgt *pgt = up->op.pgt;
+	void *mine = ctx->arg;
+	int ret;
+
+	*new_desc = ctx->old;
+	ctx->arg = up->u->arg;
+	ret = up->u->fn(ctx, commit, new_desc);
+	ctx->arg = mine;
+	if (ret)
+		return ret < 0 ? ret : -VRM_EINVAL;
+	if (*new_desc == ctx->old)
+		return 0;
+	if (!update_desc_ok((enum vrm_pgt_stage)pgt->stage, *new_desc, ctx->level))
+		return -VRM_EINVAL;
+	/* Write-Once-Kernel-Mapping: a valid kernel entry never changes. */
+	if ((ctx->old & 1) && pgt_is_kernel(pgt))
+		return -VRM_EPERM;
+	return 1;
+}
+
+/*
+ * VRM_PGT_UPDATE_SPLIT, an entry that sticks out of the range: does the
+ * visitor change some part of it inside the range? It is asked (plan
+ * answers) about the pieces a split would make, pieces that stick out in
+ * turn split in thought, so the plan checks every answer before anything
+ * is written. 1 when a split is due, *tables then counting its table pages
+ * (one per split, this one and those below); 0 none; < 0 the error.
+ * O(512 x levels) questions per end of the range.
+ */
+static int split_plan(struct update *up, const struct vrm_pgt_visit_ctx *ctx, uint64_t *tables)
+{
+	int child = ctx->level + 1;
+	unsigned shift = pgt_level_shift(child);
+	uint64_t csize = UINT64_C(1) << shift;
+	uint64_t hi = pgt_min(ctx->addr + vrm_pgt_level_size(ctx->level), ctx->end);
+	uint64_t a = pgt_max(ctx->addr, ctx->start) & ~(csize - 1);
+	uint64_t below = 0, nd;
+	bool change = false;
+	int ret;
+
+	for (; a < hi; a += csize) {
+		struct vrm_pgt_visit_ctx piece = {
+			.pgt = ctx->pgt, .ptep = NULL, .addr = a, .start = ctx->start,
+			.end = ctx->end, .level = child, .arg = ctx->arg,
+			.old = pgt_split_piece(ctx->old, ctx->level, (a - ctx->addr) >> shift),
+		};
+
+		/* The range is page aligned: a piece that sticks out is above
+		 * level 3. */
+		if (a < ctx->start || a + csize > ctx->end)
+			ret = split_plan(up, &piece, &below);
+		else
+			ret = ask(up, &piece, false, &nd);
+		if (ret < 0)
+			return ret;
+		change |= ret > 0;
+	}
+	if (!change)
+		return 0;
+	if ((ctx->old & 1) && pgt_is_kernel(up->op.pgt))
+		return -VRM_EPERM; /* the split itself changes a valid entry */
+	*tables += 1 + below;
+	return 1;
+}
+
 static int update_visit(struct vrm_pgt_visit_ctx *ctx, enum vrm_pgt_visit which)
 {
 	struct update *up = ctx->arg;
@@ -59,24 +131,26 @@ static int update_visit(struct vrm_pgt_visit_ctx *ctx, enum vrm_pgt_visit which)
 	struct vrm_pgt *pgt = op->pgt;
 	enum vrm_pgt_stage stage = (enum vrm_pgt_stage)pgt->stage;
 	uint64_t esize = vrm_pgt_level_size(ctx->level);
-	uint64_t old = ctx->old, new_desc = old;
+	uint64_t old = ctx->old, new_desc, tables = 0;
 	int ret;
 
 	(void)which;
-	/* The visitor sees its own arg; the context is lent, not copied (a
-	 * struct copy is a memcpy call the freestanding core cannot make). */
-	ctx->arg = up->u->arg;
-	ret = up->u->fn(ctx, op->commit, &new_desc);
-	ctx->arg = up;
-	if (ret)
-		return ret < 0 ? ret : -VRM_EINVAL;
-	if (new_desc == old)
-		return 0;
-	if (!update_desc_ok(stage, new_desc, ctx->level))
-		return -VRM_EINVAL;
-	/* Write-Once-Kernel-Mapping: a valid kernel entry never changes. */
-	if ((old & 1) && pgt_is_kernel(pgt))
-		return -VRM_EPERM;
+	if ((up->u->flags & VRM_PGT_UPDATE_SPLIT) &&
+	    (ctx->addr < ctx->start || ctx->addr + esize > ctx->end)) {
+		ret = split_plan(up, ctx, &tables);
+		if (ret <= 0)
+			return ret;
+		if (!op->commit) {
+			op->need += tables;
+			return 0;
+		}
+		/* The walker descends into the new table next and visits its
+		 * pieces; those inside the range are asked again, to commit. */
+		return pgt_split(op, ctx);
+	}
+	ret = ask(up, ctx, op->commit, &new_desc);
+	if (ret <= 0)
+		return ret;
 	if (!op->commit)
 		return 0;
 	if (!(old & 1)) {
@@ -102,7 +176,8 @@ int vrm_pgt_update(struct vrm_pgt *pgt, uint64_t ia, uint64_t size,
 {
 	struct update up = { .op = { .pgt = pgt, .ia = ia, .size = size }, .u = updater };
 
-	if (!pgt || !updater || !updater->fn || !pgt_range_ok(pgt, ia, size))
+	if (!pgt || !updater || !updater->fn || (updater->flags & ~VRM_PGT_UPDATE_SPLIT) ||
+	    !pgt_range_ok(pgt, ia, size))
 		return -VRM_EINVAL;
 	return pgt_op_run(&up.op, update_visit, VRM_PGT_VISIT_LEAF);
 }

@@ -111,6 +111,18 @@ static int ret_visit(struct vrm_pgt_visit_ctx *ctx, enum vrm_pgt_visit which)
 	return (int)(intptr_t)ctx->arg;
 }
 
+/* An update visitor asking for one descriptor everywhere, or failing. */
+static int set_visit(const struct vrm_pgt_visit_ctx *ctx, bool commit, uint64_t *nd)
+{
+	int64_t want = (int64_t)(intptr_t)ctx->arg;
+
+	(void)commit;
+	if (want < 0 && want > -4096)
+		return (int)want;
+	*nd = (uint64_t)want;
+	return 0;
+}
+
 static int ret_pool_visit(void *arg, vrm_pa_t pa, uint64_t n, enum vrm_pool_state st)
 {
 	(void)pa;
@@ -129,7 +141,9 @@ static int call(const struct row *r)
 	struct vrm_pgt *pgt = (r->x & X_KERNEL) ? &kpgt : &s2;
 	struct vrm_tlb_range_op ops[VRM_TLB_RANGE_MAX_OPS];
 	struct vrm_pgt_visitor v = { ret_visit, (void *)(intptr_t)(int)r->b };
+	struct vrm_pgt_updater upd = { set_visit, (void *)(intptr_t)r->b, 0 };
 	struct vrm_pgt_xlate x;
+	uint32_t owner;
 	struct vrm_pgt_mm_ops mm = tm.ops;
 	struct vrm_pgt_config cfg = { (enum vrm_pgt_stage)r->a, (unsigned)r->b, (int)r->c, 0,
 				      (uint32_t)r->d };
@@ -174,6 +188,13 @@ static int call(const struct row *r)
 		ret = vrm_pgt_walk(pgt, r->a, r->c, (r->x & X_NULL) ? NULL : &v, (unsigned)r->d);
 		break;
 	case F_HW_WALK: ret = vrm_pgt_hw_walk(pgt, r->a, &x); break;
+	case F_UPDATE:
+		upd.flags = (unsigned)r->d;
+		if (r->x & X_NULL2)
+			upd.fn = NULL;
+		ret = vrm_pgt_update(pgt, r->a, r->c, (r->x & X_NULL) ? NULL : &upd);
+		break;
+	case F_LOOKUP_OWNER: ret = vrm_pgt_lookup_owner(pgt, r->a, &owner); break;
 	case F_POOL_INIT:
 		if (r->x & X_NULL2)
 			pops.map = NULL;

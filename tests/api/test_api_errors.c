@@ -40,7 +40,7 @@
 enum fn {
 	F_RANGE_ENCODE, F_S2_IPA, F_S2_IPA_LOCAL, F_S2_RANGE, F_EL2_VA, F_EL2_RANGE,
 	F_PGT_INIT, F_MAP, F_REMAP, F_NEED_MAP, F_NEED_REMAP, F_MC_PUSH, F_SET_PROT, F_UNMAP,
-	F_LOOKUP, F_WALK, F_HW_WALK,
+	F_LOOKUP, F_WALK, F_HW_WALK, F_UPDATE, F_LOOKUP_OWNER,
 	F_POOL_INIT, F_BOOT_ASSIGN, F_DONATE, F_SHARE, F_UNSHARE, F_RECLAIM, F_HYP_ALLOC,
 	F_HYP_FREE, F_OWNER, F_FOR_EACH, F_CHECK_INIT, F_CHECK_GUARD, F_MODEL_TRANSLATE,
 	F_MODEL_LOOKUP, F_TICKET_SELECT, F_PGT_SET_VMID, F_VMID_INIT, F_VMID_GET, F_VMID_PUT,
@@ -100,6 +100,7 @@ static const struct row rows[] = {
 	{ "pgt_init.ia_bits", F_PGT_INIT, 0, 49, (uint64_t)-1, 0, 0, -EINVAL },
 	{ "pgt_init.ia_bits", F_PGT_INIT, 0, 40, 1, 0, 0, -EINVAL },
 	{ "pgt_init.flags", F_PGT_INIT, 0, 40, (uint64_t)-1, 0x80, 0, -EINVAL },
+	{ "pgt_init.flags", F_PGT_INIT, 1, 40, (uint64_t)-1, VRM_PGT_KERNEL | VRM_PGT_COALESCE, 0, -EINVAL },
 	{ "pgt_init.mm", F_PGT_INIT, 0, 40, (uint64_t)-1, 0, X_NULL, -EINVAL },
 	{ "pgt_init.mm", F_PGT_INIT, 0, 40, (uint64_t)-1, 0, X_NULL2, -EINVAL },
 	{ "pgt_init.nomem", F_PGT_INIT, 0, 40, (uint64_t)-1, 0, X_NOMEM, -ENOMEM },
@@ -165,6 +166,25 @@ static const struct row rows[] = {
 	{ "pgt_walk.visitor", F_WALK, S2_IA, (uint64_t)-EBUSY, K4, VRM_PGT_VISIT_LEAF, 0, -EBUSY },
 	{ "pgt_hw_walk.noent", F_HW_WALK, 2 * G1, 0, 0, 0, 0, -ENOENT },
 	{ "pgt_hw_walk.range", F_HW_WALK, UINT64_C(1) << 40, 0, 0, 0, 0, -EINVAL },
+	/* update (a = ia, c = size, d = updater flags; b: the descriptor the
+	 * visitor asks for, or its error when negative; X_NULL: no updater,
+	 * X_NULL2: no fn) */
+	{ "pgt_update.inval", F_UPDATE, S2_IA, 0, 0, 0, 0, -EINVAL },
+	{ "pgt_update.inval", F_UPDATE, S2_IA + 0x10, 0, K4, 0, 0, -EINVAL },
+	{ "pgt_update.inval", F_UPDATE, (UINT64_C(1) << 40) - K4, 0, 2 * K4, 0, 0, -EINVAL },
+	{ "pgt_update.inval", F_UPDATE, S2_IA, 0, K4, 0, X_NULL, -EINVAL },
+	{ "pgt_update.inval", F_UPDATE, S2_IA, 0, K4, 0, X_NULL2, -EINVAL },
+	{ "pgt_update.inval", F_UPDATE, S2_IA, 0, K4, 0x2, 0, -EINVAL },
+	{ "pgt_update.desc", F_UPDATE, S2_IA, 0x2, K4, 0, 0, -EINVAL },
+	{ "pgt_update.desc", F_UPDATE, 2 * G1, UINT64_C(1) << 40, K4, 0, 0, -EINVAL },
+	{ "pgt_update.desc", F_UPDATE, S2_IA, S2_PA | 3, K4, 0, 0, -EINVAL }, /* a table */
+	{ "pgt_update.desc", F_UPDATE, S2_IA, S2_PA | 3, K4, VRM_PGT_UPDATE_SPLIT, 0, -EINVAL },
+	{ "pgt_update.kernel", F_UPDATE, K_IA, 0, K4, 0, X_KERNEL, -EPERM },
+	{ "pgt_update.nomem", F_UPDATE, S2_IA + K4, 0x4, K4, VRM_PGT_UPDATE_SPLIT, X_NOMEM, -ENOMEM },
+	{ "pgt_update.visitor", F_UPDATE, S2_IA, (uint64_t)-EBUSY, K4, 0, 0, -EBUSY },
+	{ "pgt_lookup_owner.noent", F_LOOKUP_OWNER, 2 * G1, 0, 0, 0, 0, -ENOENT },
+	{ "pgt_lookup_owner.exist", F_LOOKUP_OWNER, S2_IA, 0, 0, 0, 0, -EEXIST },
+	{ "pgt_lookup_owner.range", F_LOOKUP_OWNER, UINT64_C(1) << 40, 0, 0, 0, 0, -EINVAL },
 	{ "pgt_set_vmid.inval", F_PGT_SET_VMID, 2, 0, 0, 0, X_KERNEL, -EINVAL },
 	/* VMID allocator: init (a = bits, b = ncpus, c = map words) */
 	{ "vmid_init.null", F_VMID_INIT, 4, 1, 1, 0, X_NULL, -EINVAL },

@@ -439,6 +439,49 @@ START_TEST(zeroed_or_split_table_linked_is_silent)
 }
 END_TEST
 
+/* ---- 7c: invalid entries hold nothing but an owner annotation */
+START_TEST(unmap_by_clearing_bit_0_alone_is_reported)
+{
+	vrm_ticket_lock(&lock_a);
+	/* Its stale output address would read as owner 0x9800 ([17:2]). */
+	vrm_check_pte_write(&s2, &ent[0], PAGE_DESC(0x66000), PAGE_DESC(0x66000) & ~1ull, 3,
+			    0x50000);
+	vrm_dsb_ishst();
+	vrm_check_tlbi(VRM_TLBI_S2_IPA, 5, 0x50000, 0x1000, false);
+	vrm_dsb_ish();
+	vrm_ticket_unlock(&lock_a);
+	ONLY(VRM_COND_TRANSACTIONAL_PAGE_TABLE, 1);
+	ck_assert_str_eq(last.rule, "invalid entry written with bits outside the owner annotation");
+	ck_assert_uint_eq(last.addr2, 0x50000);
+}
+END_TEST
+
+START_TEST(annotations_and_their_split_tables_are_silent)
+{
+	const struct vrm_check_table t = { .vmid = 5, .lock = &lock_a, .phys_to_virt = identity };
+	uint64_t annot = vrm_pgt_desc_annot(0xffff);
+
+	vrm_ticket_lock(&lock_a);
+	/* valid -> annotation (an unmap naming the new owner), then its flush */
+	vrm_check_pte_write(&t, &ent[0], PAGE_DESC(0x66000), annot, 3, 0x50000);
+	vrm_dsb_ishst();
+	vrm_check_tlbi(VRM_TLBI_S2_IPA, 5, 0x50000, 0x1000, false);
+	vrm_dsb_ish();
+	/* hole -> annotation -> another owner -> 0 */
+	vrm_check_pte_write(&t, &ent[1], 0, vrm_pgt_desc_annot(3), 3, 0x51000);
+	vrm_check_pte_write(&t, &ent[1], vrm_pgt_desc_annot(3), vrm_pgt_desc_annot(4), 3, 0x51000);
+	vrm_check_pte_write(&t, &ent[1], vrm_pgt_desc_annot(4), 0, 3, 0x51000);
+	/* a block-sized annotation split into a table of annotations */
+	for (int i = 0; i < 512; i++)
+		new_table[i] = annot;
+	vrm_check_table_prefilled(&t, new_table);
+	vrm_check_pte_write(&t, &ent[2], annot, (uintptr_t)new_table | 3u, 2, 0x40400000);
+	vrm_dsb_ishst();
+	vrm_ticket_unlock(&lock_a);
+	ck_assert_uint_eq(vrm_check_total(), 0);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("check-precision");
@@ -469,6 +512,8 @@ int main(void)
 	tcase_add_test(tc, table_linked_without_zeroing_is_reported);
 	tcase_add_test(tc, zeroed_or_split_table_linked_is_silent);
 	tcase_add_test(tc, zeroed_root_table_is_silent);
+	tcase_add_test(tc, unmap_by_clearing_bit_0_alone_is_reported);
+	tcase_add_test(tc, annotations_and_their_split_tables_are_silent);
 	suite_add_tcase(s, tc);
 	return vrm_test_run(s);
 }

@@ -120,18 +120,22 @@ def main():
     ap.add_argument("--once", action="store_true",
                     help="with --expect-panic: exactly one PANIC line (no recursion)")
     ap.add_argument("--twin", metavar="SUBSTR", action="append")
+    ap.add_argument("--broken", metavar="SUBSTR", action="append",
+                    help="a twin whose check, not an attack, must fail: a line with SUBSTR "
+                         "says BROKEN, and every attack is still BLOCKED")
     ap.add_argument("--allow-skip", metavar="SUBSTR", action="append", default=[],
                     help="an attack line with SUBSTR may print SKIPPED (a CPU without the feature)")
     ap.add_argument("--timeout", type=int, default=100)
     args = ap.parse_args(argv)
-    if not args.expect and not args.expect_panic and not args.twin:
-        ap.error("one of --expect, --expect-panic or --twin is required")
+    if not args.expect and not args.expect_panic and not args.twin and not args.broken:
+        ap.error("one of --expect, --expect-panic, --twin or --broken is required")
 
     status, lines = boot(args, qemu_args)
     errors = []
     if status == 124:
         errors.append("timeout after %ds (hang)" % args.timeout)
-    if args.twin:
+    if args.twin or args.broken:
+        args.twin = args.twin or []
         if status != 0:
             errors.append("qemu exited %d" % status)
         attacks = [l for l in lines if l.startswith("attack: ") and "SKIPPED" not in l]
@@ -141,6 +145,11 @@ def main():
         for t in args.twin:
             if not any(t in l for l in attacks):
                 errors.append("no attack line contains '%s'" % t)
+        for b in args.broken or []:
+            if not any(b in l and "BROKEN" in l for l in lines):
+                errors.append("no line with '%s' says BROKEN" % b)
+        if args.broken and not attacks:
+            errors.append("no attack lines: the run did not get far")
         for l in attacks:
             if twins(l) and "NOT BLOCKED" not in l:
                 errors.append("the twin's own attack still BLOCKED: %s" % l)
@@ -186,7 +195,9 @@ def main():
         for e in errors:
             print("  " + e)
         return 1
-    if args.twin:
+    if args.broken:
+        print("ok: broken twin: '%s' BROKEN, every attack BLOCKED" % "' and '".join(args.broken))
+    elif args.twin:
         print("ok: broken twin: %d attack(s) on '%s' NOT BLOCKED, every other attack BLOCKED"
               % (len(mine), "' or '".join(args.twin)))
     elif args.expect_panic:

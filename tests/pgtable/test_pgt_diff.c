@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Differential test: random map/remap/set_prot/unmap and update walks
- * (age, SW bits, write-protect, annotate, unmap by update) against a flat
+ * (age, SW bits, write-protect, annotate, unmap by update; whole-entry
+ * and split mode) against a flat
  * reference (one word per 4 KiB page of a 1 GiB + 4 MiB window that can
  * hold a 1 GiB block, and its owner annotation); after every step lookups,
  * the walked descriptor's AF / SW bits and vrm_pgt_lookup_owner of sampled
@@ -71,10 +72,12 @@ static void check_page(struct vrm_pgt *pgt, uint64_t i)
 
 /* An update walk's visitor: one of seven changes per call; the commit
  * visits record what they asked for, which the reference then applies to
- * every page of the entry (entries are visited whole). */
+ * every page of the entry (entries are visited whole, or in split mode
+ * only what lies inside the range, split out of what sticks out). */
 #define UPD_MAX 4096
 struct upd {
 	int mode;
+	bool split;        /* VRM_PGT_UPDATE_SPLIT: only entries inside are seen */
 	uint64_t sw;
 	uint32_t owner;
 	size_t n;
@@ -89,6 +92,8 @@ static int upd_fn(const struct vrm_pgt_visit_ctx *ctx, bool commit, uint64_t *nd
 	bool inside = ctx->addr >= ctx->start && ctx->addr + esize <= ctx->end;
 	uint32_t prot;
 
+	if (u->split)
+		ck_assert(inside);
 	if (!(old & 1)) {
 		if (u->mode == 4 && ctx->level == 3 && inside)
 			*nd = vrm_pgt_desc_annot(u->owner);
@@ -142,20 +147,21 @@ static void upd_apply(const struct upd *u)
 	}
 }
 
-START_TEST(random_operations_agree_with_a_flat_reference)
+static void run_diff(uint32_t flags_init, unsigned long ops)
 {
 	static struct tmm m;
 	struct vrm_pgt pgt;
 	unsigned long op;
 
 	tmm_init(&m);
-	ck_assert_int_eq(vrm_pgt_init(&pgt, &(struct vrm_pgt_config){ VRM_PGT_STAGE2, 40, -1, 1, 0 },
-				      &m.ops), 0);
+	ck_assert_int_eq(vrm_pgt_init(&pgt, &(struct vrm_pgt_config){ VRM_PGT_STAGE2, 40, -1, 1,
+								      flags_init }, &m.ops), 0);
 	static struct upd u;
 
-	for (op = 0; op < DIFF_OPS; op++) {
+	for (op = 0; op < ops; op++) {
 		uint64_t kind = rnd() % 100, sz = rnd() % 1000, first, n, i;
 		uint32_t prot = rnd_prot();
+		unsigned flags;
 		vrm_pa_t pa;
 		int r, want = 0;
 
@@ -190,8 +196,10 @@ START_TEST(random_operations_agree_with_a_flat_reference)
 			u.sw = rnd() & 0xf;
 			u.owner = 1 + (uint32_t)(rnd() % 0xffff);
 			u.n = 0;
+			u.split = rnd() & 1;
+			flags = u.split ? VRM_PGT_UPDATE_SPLIT : 0;
 			r = vrm_pgt_update(&pgt, WBASE + first * K4, n * K4,
-					   &(struct vrm_pgt_updater){ upd_fn, &u });
+					   &(struct vrm_pgt_updater){ upd_fn, &u, flags });
 			ck_assert_int_eq(r, 0);
 			upd_apply(&u);
 		} else {
@@ -224,6 +232,20 @@ START_TEST(random_operations_agree_with_a_flat_reference)
 	pgt_retire(&pgt);
 	ck_assert_uint_eq(m.nlive, 0);
 }
+
+START_TEST(random_operations_agree_with_a_flat_reference)
+{
+	run_diff(0, DIFF_OPS);
+}
+END_TEST
+
+/* The same with block coalescing: translations, SW bits, AF and owners
+ * must not change when tables become blocks (another seed's sequence). */
+START_TEST(with_coalescing_too)
+{
+	rng = 0x9e3779b97f4a7c15ull;
+	run_diff(VRM_PGT_COALESCE, DIFF_OPS / 2);
+}
 END_TEST
 
 int main(void)
@@ -233,6 +255,7 @@ int main(void)
 
 	tcase_set_timeout(tc, 0);
 	tcase_add_test(tc, random_operations_agree_with_a_flat_reference);
+	tcase_add_test(tc, with_coalescing_too);
 	suite_add_tcase(s, tc);
 	return vrm_test_run(s);
 }

@@ -20,6 +20,7 @@
 
 #define K4 UINT64_C(0x1000)
 #define M2 UINT64_C(0x200000)
+#define G1_T UINT64_C(0x40000000)
 #define RW VRM_PGT_PROT_RW
 #define VMID 11
 #define AF VRM_PGT_DESC_AF
@@ -124,7 +125,7 @@ static int upd_fn(const struct vrm_pgt_visit_ctx *ctx, bool commit, uint64_t *nd
 
 static int run(uint64_t ia, uint64_t size, struct upd *u)
 {
-	struct vrm_pgt_updater up = { upd_fn, u };
+	struct vrm_pgt_updater up = { upd_fn, u, 0 };
 
 	return vrm_pgt_update(&pgt, ia, size, &up);
 }
@@ -340,10 +341,10 @@ START_TEST(a_visitor_error_in_the_plan_changes_nothing)
 	/* The entries before the failing one would have changed. */
 	ck_assert_int_eq(run(0x70000, 2 * K4, &clr), 0);
 	ck_assert_uint_ne(tmm_hash(&m), h);
-	ck_assert_int_eq(vrm_pgt_update(&pgt, 0x70000, 0, &(struct vrm_pgt_updater){ upd_fn, &u }),
+	ck_assert_int_eq(vrm_pgt_update(&pgt, 0x70000, 0, &(struct vrm_pgt_updater){ upd_fn, &u, 0 }),
 			 -VRM_EINVAL);
 	ck_assert_int_eq(vrm_pgt_update(&pgt, 0x70000, K4, NULL), -VRM_EINVAL);
-	ck_assert_int_eq(vrm_pgt_update(&pgt, 0x70000, K4, &(struct vrm_pgt_updater){ NULL, &u }),
+	ck_assert_int_eq(vrm_pgt_update(&pgt, 0x70000, K4, &(struct vrm_pgt_updater){ NULL, &u, 0 }),
 			 -VRM_EINVAL);
 }
 END_TEST
@@ -363,6 +364,185 @@ START_TEST(kernel_table_entries_once_valid_stay)
 	ck_assert_int_eq(run(0x81000, K4, &fill), 0);
 	ck_assert_uint_eq(desc_at(0x81000), fill.to);
 	ck_assert_int_eq(run(0x81000, K4, &fill), 0); /* the same: no change */
+}
+END_TEST
+
+/* ---- VRM_PGT_UPDATE_SPLIT: the visitor sees only what lies inside the
+ * range; entries sticking out are split, and only where it changes some
+ * part inside. */
+struct sv {
+	int mode;              /* 0 annotate everything, 1 write-protect, 2 no change */
+	uint32_t owner;
+	unsigned commits, outside, pieces;
+};
+
+static int split_fn(const struct vrm_pgt_visit_ctx *ctx, bool commit, uint64_t *nd)
+{
+	struct sv *v = ctx->arg;
+	uint64_t esize = vrm_pgt_level_size(ctx->level);
+	enum vrm_pgt_stage st = (enum vrm_pgt_stage)ctx->pgt->stage;
+
+	if (ctx->addr < ctx->start || ctx->addr + esize > ctx->end)
+		v->outside++; /* must never happen in split mode */
+	v->commits += commit;
+	v->pieces += !ctx->ptep;
+	if (v->mode == 0)
+		*nd = vrm_pgt_desc_annot(v->owner);
+	else if (v->mode == 1 && (ctx->old & 1))
+		*nd = vrm_pgt_desc_leaf(st, vrm_pgt_desc_oa(ctx->old, ctx->level), ctx->level,
+					VRM_PGT_PROT_R);
+	return 0;
+}
+
+static int run_split(uint64_t ia, uint64_t size, struct sv *v)
+{
+	struct vrm_pgt_updater up = { split_fn, v, VRM_PGT_UPDATE_SPLIT };
+
+	return vrm_pgt_update(&pgt, ia, size, &up);
+}
+
+START_TEST(split_mode_annotates_one_page_of_a_block_and_keeps_the_rest)
+{
+	struct sv v = { .owner = 9 };
+	vrm_pa_t pa;
+	uint32_t owner = 0, prot;
+	int level;
+	size_t live;
+
+	ck_assert_int_eq(vrm_pgt_map(&pgt, 2 * M2, 0x4000000, M2, RW), 0);
+	live = m.nlive;
+	ck_assert_int_eq(vrm_tlb_model_translate(0, regime(), 2 * M2 + 0x5000, &pa), 0);
+	vrm_tlb_trace_reset();
+	ck_assert_int_eq(run_split(2 * M2 + 0x5000, K4, &v), 0);
+	ck_assert_uint_eq(v.outside, 0);
+	ck_assert_uint_eq(v.commits, 1);
+	ck_assert_uint_gt(v.pieces, 0); /* the plan asked about the split's pieces */
+	ck_assert_uint_eq(m.nlive, live + 1); /* one table: the split's */
+	ck_assert_int_eq(vrm_pgt_lookup_owner(&pgt, 2 * M2 + 0x5000, &owner), 0);
+	ck_assert_uint_eq(owner, 9);
+	/* The stale block translation is gone (the split's BBM flushed it). */
+	ck_assert_int_eq(vrm_tlb_model_lookup(0, regime(), 2 * M2 + 0x5000, &pa), -VRM_ENOENT);
+	ck_assert_int_eq(vrm_tlb_model_translate(0, regime(), 2 * M2 + 0x5000, &pa), -VRM_ENOENT);
+	ck_assert_uint_ge(tlbis(), 1);
+	/* Its neighbours: the same pa and prot, now as pages. */
+	ck_assert_int_eq(vrm_pgt_lookup(&pgt, 2 * M2 + 0x4000, &pa, &prot, &level), 0);
+	ck_assert_uint_eq(pa, 0x4004000);
+	ck_assert_uint_eq(prot, RW);
+	ck_assert_int_eq(level, 3);
+	ck_assert_int_eq(vrm_pgt_lookup(&pgt, 3 * M2 - K4, &pa, NULL, NULL), 0);
+	ck_assert_uint_eq(pa, 0x4000000 + M2 - K4);
+	/* Default mode: the same call sees the (now split) page alone; on a
+	 * block it would take all of it (write_protect_walk_... above). */
+}
+END_TEST
+
+START_TEST(split_mode_write_protects_part_of_a_block)
+{
+	struct sv v = { .mode = 1 };
+	uint32_t prot;
+
+	ck_assert_int_eq(vrm_pgt_map(&pgt, 2 * M2, 0x4000000, M2, RW), 0);
+	ck_assert_int_eq(run_split(2 * M2 + M2 / 2, 2 * K4, &v), 0);
+	ck_assert_uint_eq(v.outside, 0);
+	ck_assert_uint_eq(v.commits, 2);
+	ck_assert_int_eq(vrm_pgt_lookup(&pgt, 2 * M2 + M2 / 2 + K4, NULL, &prot, NULL), 0);
+	ck_assert_uint_eq(prot, VRM_PGT_PROT_R);
+	ck_assert_int_eq(vrm_pgt_lookup(&pgt, 2 * M2 + M2 / 2 - K4, NULL, &prot, NULL), 0);
+	ck_assert_uint_eq(prot, RW);
+	ck_assert_int_eq(vrm_pgt_lookup(&pgt, 2 * M2 + M2 / 2 + 2 * K4, NULL, &prot, NULL), 0);
+	ck_assert_uint_eq(prot, RW);
+}
+END_TEST
+
+START_TEST(split_mode_without_a_change_splits_nothing)
+{
+	struct sv v = { .mode = 2 };
+	uint64_t h;
+
+	ck_assert_int_eq(vrm_pgt_map(&pgt, 2 * M2, 0x4000000, M2, RW), 0);
+	h = tmm_hash(&m);
+	vrm_tlb_trace_reset();
+	ck_assert_int_eq(run_split(2 * M2 + K4, 3 * K4, &v), 0);
+	ck_assert_uint_eq(tmm_hash(&m), h);
+	ck_assert_uint_eq(tlbis(), 0);
+	ck_assert_uint_eq(v.commits, 0); /* nothing inside the range but pieces */
+	ck_assert_uint_eq(v.outside, 0);
+	/* Holes too: a 1 GiB hole split only in thought. */
+	ck_assert_int_eq(run_split(5 * G1_T + 7 * K4, 9 * K4, &v), 0);
+	ck_assert_uint_eq(tmm_hash(&m), h);
+}
+END_TEST
+
+START_TEST(split_mode_annotates_holes_with_blocks_where_they_fit)
+{
+	struct sv v = { .owner = 0x1234 };
+	size_t live = m.nlive;
+	uint32_t owner = 0;
+	uint64_t lo = 4 * M2 - K4, size = M2 + 2 * K4;
+
+	vrm_tlb_trace_reset();
+	ck_assert_int_eq(run_split(lo, size, &v), 0);
+	ck_assert_uint_eq(v.outside, 0);
+	ck_assert_uint_eq(tlbis(), 0); /* only invalid entries changed */
+	/* Three tables: the 1 GiB hole below the level-1 root is split (a
+	 * level-2 table), then the 2 MiB holes at both ends (page tables);
+	 * the middle 2 MiB gets one block-sized annotation. */
+	ck_assert_uint_eq(v.commits, 1 + 1 + 1); /* page, 2 MiB annotation, page */
+	ck_assert_uint_eq(m.nlive, live + 3);
+	for (uint64_t a = lo; a < lo + size; a += 0x7000) {
+		ck_assert_int_eq(vrm_pgt_lookup_owner(&pgt, a, &owner), 0);
+		ck_assert_uint_eq(owner, 0x1234);
+	}
+	ck_assert_int_eq(vrm_pgt_lookup_owner(&pgt, lo + size, &owner), -VRM_ENOENT);
+	ck_assert_int_eq(vrm_pgt_lookup_owner(&pgt, lo - K4, &owner), -VRM_ENOENT);
+	/* unmap of one page inside the 2 MiB annotation splits it: that page
+	 * is cleared, the rest keeps its owner. */
+	ck_assert_int_eq(vrm_pgt_unmap(&pgt, 4 * M2 + 0x10000, K4), 0);
+	ck_assert_int_eq(vrm_pgt_lookup_owner(&pgt, 4 * M2 + 0x10000, &owner), -VRM_ENOENT);
+	ck_assert_int_eq(vrm_pgt_lookup_owner(&pgt, 4 * M2 + 0x11000, &owner), 0);
+	ck_assert_int_eq(vrm_pgt_lookup_owner(&pgt, 4 * M2 + 0xf000, &owner), 0);
+	ck_assert_uint_eq(tlbis(), 0);
+	/* Clearing it all frees every table the annotations held. */
+	ck_assert_int_eq(vrm_pgt_unmap(&pgt, lo, size), 0);
+	ck_assert_uint_eq(m.nlive, live);
+}
+END_TEST
+
+START_TEST(split_mode_refusals_change_nothing)
+{
+	struct sv v = { .owner = 3 };
+	struct vrm_pgt_updater bad = { split_fn, &v, 0x2 };
+	uint64_t h;
+
+	ck_assert_int_eq(vrm_pgt_map(&pgt, 2 * M2, 0x4000000, M2, RW), 0);
+	h = tmm_hash(&m);
+	vrm_tlb_trace_reset();
+	ck_assert_int_eq(vrm_pgt_update(&pgt, 2 * M2, K4, &bad), -VRM_EINVAL);
+	m.fail_at = 1;
+	ck_assert_int_eq(run_split(2 * M2 + K4, K4, &v), -VRM_ENOMEM);
+	m.fail_at = 0;
+	ck_assert_uint_eq(v.commits, 0);
+	ck_assert_uint_eq(tmm_hash(&m), h);
+	ck_assert_uint_eq(tlbis(), 0);
+}
+END_TEST
+
+START_TEST(kernel_split_of_a_valid_block_is_refused_of_a_hole_allowed)
+{
+	struct sv v = { .owner = 5 };
+	uint64_t h;
+	uint32_t owner = 0;
+
+	ck_assert_int_eq(vrm_pgt_map(&pgt, 2 * M2, 0x4000000, M2, RW), 0);
+	h = tmm_hash(&m);
+	ck_assert_int_eq(run_split(2 * M2 + K4, K4, &v), -VRM_EPERM);
+	ck_assert_uint_eq(tmm_hash(&m), h);
+	ck_assert_int_eq(run_split(4 * M2 + K4, K4, &v), 0);
+	ck_assert_int_eq(vrm_pgt_lookup_owner(&pgt, 4 * M2 + K4, &owner), 0);
+	ck_assert_uint_eq(owner, 5);
+	/* unmap of a kernel table clears annotations (invalid -> invalid). */
+	ck_assert_int_eq(vrm_pgt_unmap(&pgt, 4 * M2, M2), 0);
+	ck_assert_int_eq(vrm_pgt_lookup_owner(&pgt, 4 * M2 + K4, &owner), -VRM_ENOENT);
 }
 END_TEST
 
@@ -423,8 +603,14 @@ int main(void)
 		tcase_add_test(tc, malformed_descriptors_are_refused_and_change_nothing);
 		tcase_add_test(tc, a_visitor_error_in_the_plan_changes_nothing);
 		tcase_add_test(tc, leaf_run_walk_visits_once_per_run);
+		tcase_add_test(tc, split_mode_annotates_one_page_of_a_block_and_keeps_the_rest);
+		tcase_add_test(tc, split_mode_write_protects_part_of_a_block);
+		tcase_add_test(tc, split_mode_without_a_change_splits_nothing);
+		tcase_add_test(tc, split_mode_annotates_holes_with_blocks_where_they_fit);
+		tcase_add_test(tc, split_mode_refusals_change_nothing);
 	}
 	tcase_add_test(k, kernel_table_entries_once_valid_stay);
+	tcase_add_test(k, kernel_split_of_a_valid_block_is_refused_of_a_hole_allowed);
 	suite_add_tcase(s, s2);
 	suite_add_tcase(s, e);
 	suite_add_tcase(s, k);
