@@ -77,6 +77,19 @@ struct vrm_pgt_mm_ops {
 	vrm_pa_t (*virt_to_phys)(void *ctx, void *va);
 	void *(*phys_to_virt)(void *ctx, vrm_pa_t pa);
 	void *ctx;
+	/*
+	 * Optional cache maintenance, stage 2 only (NULL: none needed, as on
+	 * hardware with FEAT_S2FWB / FEAT_DIC, or hosted), as KVM's
+	 * kvm_pgtable_mm_ops. Called with the va phys_to_virt gives for the
+	 * first page (the range must be contiguous there: a linear map) and
+	 * before the descriptor store that lets the guest reach it, under the
+	 * table's lock: dcache_clean_inval_poc when a Normal (cacheable) page
+	 * is newly mapped or becomes cacheable, icache_inval_pou (after it)
+	 * when a page is newly mapped executable or becomes executable. On
+	 * aarch64: <vrm/arch/aarch64/cache.h>.
+	 */
+	void (*dcache_clean_inval_poc)(void *ctx, void *va, uint64_t size);
+	void (*icache_inval_pou)(void *ctx, void *va, uint64_t size);
 };
 
 /* ---- Configuration. */
