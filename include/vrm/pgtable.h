@@ -165,6 +165,15 @@ struct vrm_pgt {
  * on it); hosted tests flip it freely between tables.
  */
 #define VRM_PGT_FEAT_XNX 0x1u  /* stage-2 XN[0]: VRM_PGT_PROT_X_EL1 / _X_EL0 */
+/* FEAT_S2FWB (ID_AA64MMFR2_EL1.FWB, bits [43:40], == 0b0001) in use: the
+ * caller sets HCR_EL2.FWB, and stage-2 Normal memory is written with the
+ * FWB encoding MemAttr 0b0110 ("forced write-back": the guest's accesses
+ * are cacheable whatever its stage 1 says, Arm ARM D8.6.6), in place of
+ * 0b1111; Device (0b0001) and Non-cacheable (0b0101) read the same either
+ * way. With it no clean to PoC is needed for the guest
+ * (mm_ops->dcache_clean_inval_poc is not called); I-cache maintenance
+ * still is. */
+#define VRM_PGT_FEAT_FWB 0x2u
 void vrm_pgt_set_features(uint32_t feats);
 uint32_t vrm_pgt_features(void);
 

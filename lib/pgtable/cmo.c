@@ -23,7 +23,9 @@ void pgt_cmo(const struct vrm_pgt *pgt, vrm_pa_t oa, uint64_t size, bool was_map
 	     uint32_t was, uint32_t now)
 {
 	const struct vrm_pgt_mm_ops *mm = pgt->mm;
-	bool dc = mm->dcache_clean_inval_poc && cacheable(now) && !(was_mapped && cacheable(was));
+	/* FEAT_S2FWB: the guest's accesses are forced cacheable, no clean. */
+	bool dc = mm->dcache_clean_inval_poc && cacheable(now) && !(was_mapped && cacheable(was)) &&
+		  !(vrm_pgt_features() & VRM_PGT_FEAT_FWB);
 	bool ic = mm->icache_inval_pou && (now & VRM_PGT_PROT_X_MASK) &&
 		  !(was_mapped && (was & VRM_PGT_PROT_X_MASK));
 	void *va;

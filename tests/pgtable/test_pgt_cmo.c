@@ -177,6 +177,20 @@ START_TEST(update_walks_maintain_what_they_map)
 }
 END_TEST
 
+/* FEAT_S2FWB: the guest's accesses are forced cacheable, no clean; the
+ * I-side still needs its invalidate. */
+START_TEST(with_fwb_only_the_icache_is_maintained)
+{
+	vrm_pgt_set_features(VRM_PGT_FEAT_FWB);
+	ck_assert_int_eq(map(0x600000, K4, RW), 0);
+	ck_assert_uint_eq(ncalls, 0);
+	ck_assert_int_eq(map(0x601000, K4, RWX), 0);
+	ck_assert_uint_eq(ncalls, 1);
+	want(0, 'i', 0x601000 + DELTA, K4);
+	vrm_pgt_set_features(0);
+}
+END_TEST
+
 START_TEST(a_refused_call_makes_no_call)
 {
 	ck_assert_int_eq(map(0x500000, K4, RW), 0);
@@ -210,6 +224,7 @@ int main(void)
 	tcase_add_test(s2, device_and_non_cacheable_memory_need_no_clean);
 	tcase_add_test(s2, becoming_executable_invalidates_the_icache_only);
 	tcase_add_test(s2, update_walks_maintain_what_they_map);
+	tcase_add_test(s2, with_fwb_only_the_icache_is_maintained);
 	tcase_add_test(s2, a_refused_call_makes_no_call);
 	tcase_add_test(e, el2_stage1_tables_make_no_call);
 	suite_add_tcase(s, s2);
