@@ -53,7 +53,7 @@ static void *b_zalloc(void *ctx)
 static void b_free(void *ctx, void *va) { (void)ctx; pool[npool++] = va; }
 static vrm_pa_t b_v2p(void *ctx, void *va) { (void)ctx; return (vrm_pa_t)(uintptr_t)va; }
 static void *b_p2v(void *ctx, vrm_pa_t pa) { (void)ctx; return (void *)(uintptr_t)pa; }
-static const struct vrm_pgt_mm_ops mm = { b_zalloc, b_free, b_v2p, b_p2v, NULL };
+static const struct vrm_pgt_mm_ops mm = { b_zalloc, b_free, b_v2p, b_p2v, NULL, NULL, NULL };
 
 static double now(void)
 {

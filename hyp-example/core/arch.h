@@ -130,6 +130,7 @@ static inline uint32_t cpu_aff0(void)
 #define HCR_TSC  (1UL << 19)  /* SMC from EL1 traps: callers never reach firmware */
 #define HCR_RW   (1UL << 31)  /* EL1 is AArch64 */
 #define HCR_APK  (1UL << 40)  /* set: PAuth key registers not trapped */
+#define HCR_FWB  (1UL << 46)  /* FEAT_S2FWB: stage-2 Normal forces write-back */
 #define HCR_API  (1UL << 41)  /* set: PAuth instructions not trapped */
 
 /* CNTHCTL_EL2 (E2H = 0): EL1 may read the physical counter; EL1PCEN clear

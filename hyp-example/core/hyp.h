@@ -87,6 +87,9 @@ void hyp_first_eret(struct hyp_ctx *ctx, uintptr_t sp) __attribute__((noreturn))
 /* core/main.c */
 extern struct hyp_cpu hyp_cpus[HYP_MAX_CPUS];
 extern uint32_t hyp_cpus_online;
+/* HCR_EL2 bits every principal runs with that depend on the CPU (HCR_FWB
+ * with FEAT_S2FWB: the page tables encode for it, main.c). */
+extern uint64_t hyp_hcr_features;
 static inline struct hyp_cpu *this_cpu(void)
 {
 	return (struct hyp_cpu *)read_tpidr_el2();

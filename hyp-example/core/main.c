@@ -44,6 +44,8 @@ static void report(const struct vrm_check_report *r)
  * split (ID_AA64MMFR1_EL1.XNX, FEAT_XNX). Without them libvrm's defaults
  * are the Armv8.0 forms, correct everywhere.
  */
+uint64_t hyp_hcr_features;
+
 static void report_features(void)
 {
 	uint64_t isar0 = vrm_arch_read_id_aa64isar0();
@@ -55,11 +57,19 @@ static void report_features(void)
 		tlb |= VRM_TLB_FEAT_TTL;
 	if ((read_id_aa64mmfr1_el1() >> 28) & 0xf)
 		pgt |= VRM_PGT_FEAT_XNX;
+	/* FEAT_S2FWB (ID_AA64MMFR2_EL1.FWB): every principal runs with
+	 * HCR_EL2.FWB, so stage-2 Normal memory is cacheable whatever its
+	 * stage 1 says and the VM tables need no clean to PoC (pgtable.h). */
+	if ((read_id_aa64mmfr2_el1() >> 40) & 0xf) {
+		pgt |= VRM_PGT_FEAT_FWB;
+		hyp_hcr_features |= HCR_FWB;
+	}
 	vrm_tlb_set_features(tlb);
 	vrm_pgt_set_features(pgt);
-	hyp_printf("hyp: CPU features for libvrm: TLBI range %s, TTL hint %s, stage-2 XNX %s\n",
+	hyp_printf("hyp: CPU features for libvrm: TLBI range %s, TTL hint %s, stage-2 XNX %s, "
+		   "FWB %s\n",
 		   tlb & VRM_TLB_FEAT_RANGE ? "yes" : "no", tlb & VRM_TLB_FEAT_TTL ? "yes" : "no",
-		   pgt & VRM_PGT_FEAT_XNX ? "yes" : "no");
+		   pgt & VRM_PGT_FEAT_XNX ? "yes" : "no", pgt & VRM_PGT_FEAT_FWB ? "yes" : "no");
 }
 
 static void cpu_init(uint32_t idx)
@@ -99,7 +109,7 @@ void host_enter(uint32_t idx, uint64_t pc, uint64_t x0, uint64_t hcr)
 	h->pstate = PSTATE_EL1H_DAIF;
 	h->x[0] = x0;
 	h->sys[SYS_sctlr_el1] = SCTLR_EL1_RES1;
-	h->hcr = hcr;
+	h->hcr = hcr | hyp_hcr_features;
 	h->vttbr = mem_host_vttbr(); /* VMID 0 */
 	h->vmpidr = read_mpidr_el1();
 	ctx_load_el1(h);

@@ -112,6 +112,35 @@ const struct vrm_pgt_mm_ops mem_mm_ops = {
 	.virt_to_phys = mm_v2p, .phys_to_virt = mm_p2v,
 };
 
+/*
+ * A VM's stage-2: the host wrote the pages it donates or shares through
+ * its data cache, and the guest starts with its stage-1 MMU off and no
+ * HCR_EL2.DC, so its first fetches are Non-cacheable and its table walks
+ * (guest/mmu.S) may read memory itself. The library cleans each page to
+ * the point of coherency (PoC, not just PoU: as Linux's boot protocol
+ * asks of whoever loads an image it enters with the MMU off) and
+ * invalidates the instruction caches for executable ones before the
+ * descriptor store that maps it (Arm ARM D7.5.9), as pKVM's guest_s2
+ * mm_ops do. (The host's stage-2 needs neither: its pages stay its own.)
+ */
+static void mm_dcache_poc(void *ctx, void *va, uint64_t size)
+{
+	(void)ctx;
+	vrm_arch_dcache_clean_inval_poc(va, size);
+}
+
+static void mm_icache_pou(void *ctx, void *va, uint64_t size)
+{
+	(void)ctx;
+	vrm_arch_icache_inval_pou(va, size);
+}
+
+const struct vrm_pgt_mm_ops mem_vm_mm_ops = {
+	.zalloc_page = mm_zalloc, .free_page = mm_free,
+	.virt_to_phys = mm_v2p, .phys_to_virt = mm_p2v,
+	.dcache_clean_inval_poc = mm_dcache_poc, .icache_inval_pou = mm_icache_pou,
+};
+
 /* ---- vrm_pool_ops: the pool's view of the tables. */
 static int ops_reserve(void *ctx, vrm_principal_t who, vrm_pa_t pa, uint64_t n)
 {
@@ -398,11 +427,9 @@ void mem_publish_for_secondaries(void)
 	const void *objs[2] = { &el2_pgt, &vtcr };
 	const size_t sizes[2] = { sizeof(el2_pgt), sizeof(vtcr) };
 
+	/* To PoC, each complete (dsb sy) before the PSCI call. */
 	for (int i = 0; i < 2; i++)
-		for (uintptr_t a = (uintptr_t)objs[i] & ~(uintptr_t)63;
-		     a < (uintptr_t)objs[i] + sizes[i]; a += 64)
-			__asm__ volatile("dc civac, %0" : : "r"(a) : "memory"); /* to PoC */
-	__asm__ volatile("dsb sy" ::: "memory"); /* complete before the PSCI call */
+		vrm_arch_dcache_clean_inval_poc(objs[i], sizes[i]);
 }
 
 uint64_t mem_host_vttbr(void)

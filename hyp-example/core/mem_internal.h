@@ -3,10 +3,13 @@
 #ifndef HYP_MEM_INTERNAL_H
 #define HYP_MEM_INTERNAL_H
 
+#include <vrm/arch/aarch64/cache.h>
+
 #include "mem.h"
 
 extern struct vrm_pgt mem_host_pgt;
-extern const struct vrm_pgt_mm_ops mem_mm_ops;
+extern const struct vrm_pgt_mm_ops mem_mm_ops;    /* EL2 and host tables */
+extern const struct vrm_pgt_mm_ops mem_vm_mm_ops; /* VM stage-2s: with cache maintenance */
 
 /* Fill this CPU's table-page cache from the hyp allocator (outside any
  * pool lock: the pool's callbacks may not call the pool). */

@@ -16,34 +16,10 @@ int mem_vm_init(struct vrm_pgt *pgt, uint16_t vmid, uint32_t slot)
 	int ret = mem_topup();
 
 	if (!ret)
-		ret = vrm_pgt_init(pgt, &s2, &mem_mm_ops);
+		ret = vrm_pgt_init(pgt, &s2, &mem_vm_mm_ops);
 	if (!ret)
 		vrm_pgt_set_principal(pgt, VRM_PRINCIPAL_VM(slot));
 	return ret;
-}
-
-/*
- * The host wrote the pages through its data cache; the guest starts with
- * its stage-1 MMU off and no HCR_EL2.DC, so its first fetches are
- * Non-cacheable and its table walks (guest/mmu.S) may read memory itself.
- * Clean and invalidate to the point of coherency (PoC, not just PoU: as
- * Linux's boot protocol asks of whoever loads an image it enters with the
- * MMU off), then invalidate the instruction caches (Arm ARM D7.5.9,
- * self-modifying code), as pKVM does for pages it gives a guest.
- */
-static void sync_icache(uint64_t pa, uint64_t n)
-{
-	uint64_t ctr, line;
-
-	__asm__ volatile("mrs %0, ctr_el0" : "=r"(ctr));
-	line = UINT64_C(4) << ((ctr >> 16) & 0xf); /* DminLine, in bytes */
-	for (uint64_t a = pa; a < pa + (n << VRM_PAGE_SHIFT); a += line)
-		__asm__ volatile("dc civac, %0" : : "r"(a) : "memory"); /* to PoC */
-	__asm__ volatile("dsb sy\n\t"    /* cleans complete, to PoC, before the invalidate */
-			 "ic ialluis\n\t" /* every PE's instruction cache */
-			 "dsb ish\n\t"    /* invalidate complete */
-			 "isb"             /* before anything runs the new code */
-			 ::: "memory");
 }
 
 int mem_donate(uint32_t slot, struct vrm_pgt *pgt, uint64_t pa, uint64_t ipa, uint64_t n)
@@ -53,11 +29,8 @@ int mem_donate(uint32_t slot, struct vrm_pgt *pgt, uint64_t pa, uint64_t ipa, ui
 	if (!ret)
 		ret = vrm_pool_donate(&hyp_pool, pa, n, VRM_PRINCIPAL_HOST, VRM_PRINCIPAL_VM(slot));
 	mem_pool_call_end();
-	if (!ret)
-		sync_icache(pa, n);
-	return ret;
+	return ret; /* the VM's map cleaned the pages first (mem_vm_mm_ops) */
 }
-
 
 int mem_share(uint32_t slot, struct vrm_pgt *pgt, uint64_t pa, uint64_t ipa)
 {

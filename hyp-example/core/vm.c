@@ -93,7 +93,7 @@ int64_t vm_create_vcpu(uint64_t handle, uint64_t entry, uint64_t arg)
 		v->ctx.x[0] = arg;
 		v->ctx.x[1] = v->idx;
 		v->ctx.sys[SYS_sctlr_el1] = SCTLR_EL1_RES1; /* MMU off until guest/mmu.S */
-		v->ctx.hcr = HCR_VCPU;
+		v->ctx.hcr = HCR_VCPU | hyp_hcr_features;
 		vgic_vcpu_init(&v->ctx.vgic);
 		/* VMID bits [63:48] set at each run (vcpu.c: vmid_load) */
 		v->ctx.vttbr = vm->pgt.root_pa;

@@ -77,6 +77,19 @@ struct vrm_pgt_mm_ops {
 	vrm_pa_t (*virt_to_phys)(void *ctx, void *va);
 	void *(*phys_to_virt)(void *ctx, vrm_pa_t pa);
 	void *ctx;
+	/*
+	 * Optional cache maintenance, stage 2 only (NULL: none needed, as on
+	 * hardware with FEAT_S2FWB / FEAT_DIC, or hosted), as KVM's
+	 * kvm_pgtable_mm_ops. Called with the va phys_to_virt gives for the
+	 * first page (the range must be contiguous there: a linear map) and
+	 * before the descriptor store that lets the guest reach it, under the
+	 * table's lock: dcache_clean_inval_poc when a Normal (cacheable) page
+	 * is newly mapped or becomes cacheable, icache_inval_pou (after it)
+	 * when a page is newly mapped executable or becomes executable. On
+	 * aarch64: <vrm/arch/aarch64/cache.h>.
+	 */
+	void (*dcache_clean_inval_poc)(void *ctx, void *va, uint64_t size);
+	void (*icache_inval_pou)(void *ctx, void *va, uint64_t size);
 };
 
 /* ---- Configuration. */
@@ -152,6 +165,15 @@ struct vrm_pgt {
  * on it); hosted tests flip it freely between tables.
  */
 #define VRM_PGT_FEAT_XNX 0x1u  /* stage-2 XN[0]: VRM_PGT_PROT_X_EL1 / _X_EL0 */
+/* FEAT_S2FWB (ID_AA64MMFR2_EL1.FWB, bits [43:40], == 0b0001) in use: the
+ * caller sets HCR_EL2.FWB, and stage-2 Normal memory is written with the
+ * FWB encoding MemAttr 0b0110 ("forced write-back": the guest's accesses
+ * are cacheable whatever its stage 1 says, Arm ARM D8.6.6), in place of
+ * 0b1111; Device (0b0001) and Non-cacheable (0b0101) read the same either
+ * way. With it no clean to PoC is needed for the guest
+ * (mm_ops->dcache_clean_inval_poc is not called); I-cache maintenance
+ * still is. */
+#define VRM_PGT_FEAT_FWB 0x2u
 void vrm_pgt_set_features(uint32_t feats);
 uint32_t vrm_pgt_features(void);
 

@@ -25,7 +25,8 @@
 #define S2_MEMATTR_MASK S2_MEMATTR(0xf)
 #define S2_MA_NORMAL 0xfu /* Outer WB, Inner WB */
 #define S2_MA_DEVICE 0x1u /* Device-nGnRE */
-#define S2_MA_NC     0x5u /* Outer NC, Inner NC */
+#define S2_MA_NC     0x5u /* Outer NC, Inner NC (also under FEAT_S2FWB) */
+#define S2_MA_FWB_NORMAL 0x6u /* FEAT_S2FWB, HCR_EL2.FWB: forced write-back */
 #define S1_ATTRIDX(x) ((uint64_t)(x) << 2)
 #define S1_ATTRIDX_MASK S1_ATTRIDX(7)
 #define S1_AP_RES1 (UINT64_C(1) << 6)
@@ -42,7 +43,8 @@ static uint32_t pgt_feats; /* VRM_PGT_FEAT_*; set at boot, read relaxed */
 
 void vrm_pgt_set_features(uint32_t feats)
 {
-	__atomic_store_n(&pgt_feats, feats & VRM_PGT_FEAT_XNX, __ATOMIC_RELAXED);
+	__atomic_store_n(&pgt_feats, feats & (VRM_PGT_FEAT_XNX | VRM_PGT_FEAT_FWB),
+			 __ATOMIC_RELAXED);
 }
 
 uint32_t vrm_pgt_features(void)
@@ -92,14 +94,16 @@ enum vrm_pgt_desc_type vrm_pgt_desc_type(uint64_t desc, int level)
 	return (level == 1 || level == 2) ? VRM_PGT_DESC_BLOCK : VRM_PGT_DESC_INVALID;
 }
 
-static uint64_t s2_attrs(uint32_t prot)
+static uint64_t s2_attrs(uint32_t prot, uint32_t feats)
 {
 	uint64_t d = D_AF | D_SH_IS;
 
 	switch (prot & VRM_PGT_PROT_MT_MASK) {
 	case VRM_PGT_PROT_DEVICE: d |= S2_MEMATTR(S2_MA_DEVICE); break;
 	case VRM_PGT_PROT_NC:     d |= S2_MEMATTR(S2_MA_NC); break;
-	default:                  d |= S2_MEMATTR(S2_MA_NORMAL); break;
+	default:
+		d |= S2_MEMATTR((feats & VRM_PGT_FEAT_FWB) ? S2_MA_FWB_NORMAL : S2_MA_NORMAL);
+		break;
 	}
 	if (prot & VRM_PGT_PROT_R)
 		d |= S2_AP_R;
@@ -140,7 +144,7 @@ uint64_t vrm_pgt_desc_leaf(enum vrm_pgt_stage stage, vrm_pa_t pa, int level, uin
 		return 0;
 	if ((pa & (size - 1)) || pa >= PGT_PA_LIMIT)
 		return 0;
-	return pa | (stage == VRM_PGT_STAGE2 ? s2_attrs(prot) : s1_attrs(prot)) |
+	return pa | (stage == VRM_PGT_STAGE2 ? s2_attrs(prot, vrm_pgt_features()) : s1_attrs(prot)) |
 	       (level == 3 ? UINT64_C(3) : UINT64_C(1));
 }
 
@@ -183,6 +187,7 @@ uint32_t vrm_pgt_desc_prot(enum vrm_pgt_stage stage, uint64_t desc)
 			prot |= VRM_PGT_PROT_R;
 		if (desc & S2_AP_W)
 			prot |= VRM_PGT_PROT_W;
+		/* Normal: 0b1111, or 0b0110 under FEAT_S2FWB. */
 		if (ma == S2_MA_DEVICE)
 			prot |= VRM_PGT_PROT_DEVICE;
 		else if (ma == S2_MA_NC)

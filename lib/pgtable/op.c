@@ -113,6 +113,10 @@ int pgt_op_run(struct pgt_op *op, vrm_pgt_visitor_fn fn, unsigned flags)
 	if (!ret && !op->plan_only)
 		ret = cache_fill(op);
 	if (!ret && !op->plan_only) {
+		/* map / remap (the only ops with leaf attributes): the whole
+		 * new range's cache maintenance before any store maps it. */
+		if (op->attrs)
+			pgt_cmo(op->pgt, op->pa, op->size, false, 0, op->prot);
 		op->commit = true;
 		ret = pgt_walk_locked(op->pgt, op->ia, op->ia + op->size, fn, op, flags);
 		if (!ret && (op->pgt->flags & VRM_PGT_COALESCE) && !op->no_coalesce)

@@ -161,6 +161,11 @@ struct pgt_op {
 	bool no_coalesce;
 };
 
+/* cmo.c: the mm_ops cache-maintenance hooks for a stage-2 leaf about to
+ * map [oa, oa + size) with prot `now` (was_mapped: it mapped the same oa
+ * with prot `was` before); nothing at EL2 stage 1 or without hooks. */
+void pgt_cmo(const struct vrm_pgt *pgt, vrm_pa_t oa, uint64_t size, bool was_mapped,
+	     uint32_t was, uint32_t now);
 /* coalesce.c: with VRM_PGT_COALESCE, after a commit, the tables in op's
  * range that now map one block's worth uniformly become that block. */
 void pgt_coalesce(struct pgt_op *op);

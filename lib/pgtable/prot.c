@@ -37,6 +37,7 @@ static int prot_visit(struct vrm_pgt_visit_ctx *ctx, enum vrm_pgt_visit which)
 	if (!op->commit)
 		return 0;
 	old_prot = vrm_pgt_desc_prot(stage, ctx->old);
+	pgt_cmo(pgt, oa, esize, true, old_prot, op->prot); /* became executable / cacheable */
 	if ((old_prot ^ op->prot) & VRM_PGT_PROT_MT_MASK) {
 		pgt_bbm(pgt, ctx->ptep, ctx->old, want, level, ctx->addr);
 		return 0;

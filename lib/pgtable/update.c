@@ -153,6 +153,13 @@ static int update_visit(struct vrm_pgt_visit_ctx *ctx, enum vrm_pgt_visit which)
 		return ret;
 	if (!op->commit)
 		return 0;
+	if (new_desc & 1) {
+		vrm_pa_t oa = vrm_pgt_desc_oa(new_desc, ctx->level);
+		bool same = (old & 1) && vrm_pgt_desc_oa(old, ctx->level) == oa;
+
+		pgt_cmo(pgt, oa, esize, same, same ? vrm_pgt_desc_prot(stage, old) : 0,
+			vrm_pgt_desc_prot(stage, new_desc));
+	}
 	if (!(old & 1)) {
 		/* Nothing to break: no TLB holds an invalid entry. */
 		pgt_pte_write(pgt, ctx->ptep, old, new_desc, ctx->level, ctx->addr);

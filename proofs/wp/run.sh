@@ -76,7 +76,7 @@ harnesses=(
 	"pgt_desc:vrm_pgt_desc_type,prot_valid_feats,vrm_pgt_desc_table:"
 	"pgt_map:map_visit_op:-wp-no-volatile"
 	"pgt_map_run:map_run,pgt_run_room,pgt_level_shift,pgt_min,pgt_max:-wp-no-volatile -warn-unsigned-overflow -wp-auto wp:range"
-	"pgt_roundtrip:attrs_roundtrip:-inline-calls vrm_pgt_desc_leaf,vrm_pgt_desc_prot,s2_attrs,s1_attrs,s2_exec,vrm_pgt_prot_valid,prot_valid_feats,vrm_pgt_features,vrm_pgt_level_size,pgt_level_shift -wp-auto wp:range -wp-timeout 1 -wp-no-smoke-dead-code -wp-no-smoke-dead-call"
+	"pgt_roundtrip:attrs_roundtrip,attrs_roundtrip_xnx,attrs_roundtrip_fwb,attrs_roundtrip_fwb_xnx:-inline-calls vrm_pgt_desc_leaf,vrm_pgt_desc_prot,s2_attrs,s1_attrs,s2_exec,vrm_pgt_prot_valid,prot_valid_feats,vrm_pgt_features,vrm_pgt_level_size,pgt_level_shift -wp-auto wp:range -wp-timeout 1 -wp-no-smoke-dead-code -wp-no-smoke-dead-call"
 	"pool_range:pool_range:-wp-auto wp:bitshift"
 	"pool_checks:donate_check,share_check,unshare_check,pool_word,vrm_read_once_64:-wp-no-volatile"
 	"pool_core:pool_transition,pool_run,pool_lock,pool_unlock,stripe,pool_actor_ok,pool_pa,pool_word,vrm_read_once_64:-wp-no-volatile"

@@ -324,7 +324,7 @@ static vrm_pa_t v2p(void *ctx, void *va)
 	return (vrm_pa_t)(uintptr_t)va;
 }
 
-static const struct vrm_pgt_mm_ops hyp_mm = { hyp_zalloc, hyp_free_page, v2p, p2v, NULL };
+static const struct vrm_pgt_mm_ops hyp_mm = { hyp_zalloc, hyp_free_page, v2p, p2v, NULL, NULL, NULL };
 
 static uint64_t hyp_hash(void)
 {

@@ -118,7 +118,7 @@ START_TEST(stage2_xn_split_follows_the_arm_arm_with_feat_xnx)
 	ck_assert_uint_eq(vrm_pgt_desc_leaf(VRM_PGT_STAGE2, 0, 3, VRM_PGT_PROT_X_EL0), 0);
 	/* Unknown feature bits are dropped. */
 	vrm_pgt_set_features(~0u);
-	ck_assert_uint_eq(vrm_pgt_features(), VRM_PGT_FEAT_XNX);
+	ck_assert_uint_eq(vrm_pgt_features(), VRM_PGT_FEAT_XNX | VRM_PGT_FEAT_FWB);
 	vrm_pgt_set_features(0);
 }
 END_TEST
@@ -150,16 +150,17 @@ END_TEST
 
 START_TEST(every_valid_prot_round_trips_at_every_leaf_level)
 {
-	int stage, level, xnx;
+	int stage, level, xnx, fwb;
 	uint32_t prot;
 	unsigned n = 0;
 
+	for (fwb = 0; fwb <= 1; fwb++)
 	for (xnx = 0; xnx <= 1; xnx++)
 	for (stage = 0; stage <= 1; stage++)
 	for (level = 1; level <= 3; level++)
 	for (prot = 0; prot <= 0xff; prot++) {
 		vrm_pa_t pa = vrm_pgt_level_size(level) * 5;
-		vrm_pgt_set_features(xnx ? VRM_PGT_FEAT_XNX : 0);
+		vrm_pgt_set_features((xnx ? VRM_PGT_FEAT_XNX : 0) | (fwb ? VRM_PGT_FEAT_FWB : 0));
 		uint64_t d = vrm_pgt_desc_leaf((enum vrm_pgt_stage)stage, pa, level, prot);
 
 		if (!vrm_pgt_prot_valid((enum vrm_pgt_stage)stage, prot)) {
@@ -176,7 +177,32 @@ START_TEST(every_valid_prot_round_trips_at_every_leaf_level)
 	 * the 4 executable Device ones (20); EL2, R with W or X but not both
 	 * (RW, R, RX) x 3 types less RX Device (8). With FEAT_XNX stage 2 has
 	 * 4 execute choices: 4 x 4 for Normal and NC, 4 for Device (36). */
-	ck_assert_uint_eq(n, 3 * (20 + 8) + 3 * (36 + 8));
+	ck_assert_uint_eq(n, 2 * (3 * (20 + 8) + 3 * (36 + 8))); /* FWB: the same again */
+	vrm_pgt_set_features(0);
+}
+END_TEST
+
+/* FEAT_S2FWB (Arm ARM D8.6.6): stage-2 Normal memory is MemAttr 0b0110,
+ * forced write-back; Device-nGnRE 0b0001 and Normal-NC 0b0101 as without
+ * it; EL2 stage 1 unaffected. */
+START_TEST(stage2_normal_memory_uses_the_fwb_encoding_with_feat_s2fwb)
+{
+	const uint64_t memattr = UINT64_C(0xf) << 2;
+	uint64_t n, d, nc, s1;
+
+	vrm_pgt_set_features(0);
+	s1 = vrm_pgt_desc_leaf(VRM_PGT_EL2_S1, 0x1000, 3, VRM_PGT_PROT_RW);
+	ck_assert_uint_eq(vrm_pgt_desc_leaf(VRM_PGT_STAGE2, 0x1000, 3, VRM_PGT_PROT_RW) & memattr,
+			  UINT64_C(0xf) << 2);
+	vrm_pgt_set_features(VRM_PGT_FEAT_FWB);
+	n = vrm_pgt_desc_leaf(VRM_PGT_STAGE2, 0x1000, 3, VRM_PGT_PROT_RW);
+	d = vrm_pgt_desc_leaf(VRM_PGT_STAGE2, 0x1000, 3, VRM_PGT_PROT_RW | VRM_PGT_PROT_DEVICE);
+	nc = vrm_pgt_desc_leaf(VRM_PGT_STAGE2, 0x1000, 3, VRM_PGT_PROT_RW | VRM_PGT_PROT_NC);
+	ck_assert_uint_eq(n & memattr, UINT64_C(0x6) << 2);
+	ck_assert_uint_eq(d & memattr, UINT64_C(0x1) << 2);
+	ck_assert_uint_eq(nc & memattr, UINT64_C(0x5) << 2);
+	ck_assert_uint_eq(vrm_pgt_desc_prot(VRM_PGT_STAGE2, n), VRM_PGT_PROT_RW);
+	ck_assert_uint_eq(vrm_pgt_desc_leaf(VRM_PGT_EL2_S1, 0x1000, 3, VRM_PGT_PROT_RW), s1);
 	vrm_pgt_set_features(0);
 }
 END_TEST
@@ -286,6 +312,7 @@ int main(void)
 	tcase_add_test(tc, stage2_xn_split_follows_the_arm_arm_with_feat_xnx);
 	tcase_add_test(tc, prot_valid_refuses_wx_at_el2_and_executable_device);
 	tcase_add_test(tc, every_valid_prot_round_trips_at_every_leaf_level);
+	tcase_add_test(tc, stage2_normal_memory_uses_the_fwb_encoding_with_feat_s2fwb);
 	tcase_add_test(tc, prot_with_unknown_bits_or_bad_type_is_invalid);
 	tcase_add_test(tc, leaf_encoder_refuses_misaligned_pa_and_leafless_levels);
 	tcase_add_test(tc, descriptor_types_by_level);

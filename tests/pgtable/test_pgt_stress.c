@@ -56,7 +56,7 @@ static void s_free(void *ctx, void *va)
 static vrm_pa_t s_v2p(void *ctx, void *va) { (void)ctx; return (vrm_pa_t)(uintptr_t)va; }
 static void *s_p2v(void *ctx, vrm_pa_t pa) { (void)ctx; return (void *)(uintptr_t)pa; }
 
-static const struct vrm_pgt_mm_ops inner = { s_zalloc, s_free, s_v2p, s_p2v, NULL };
+static const struct vrm_pgt_mm_ops inner = { s_zalloc, s_free, s_v2p, s_p2v, NULL, NULL, NULL };
 static struct vrm_pgt_rcu_mm rmm;
 static struct vrm_pgt pgt;
 static int stop;

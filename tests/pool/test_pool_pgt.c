@@ -54,7 +54,7 @@ static void *p2v(void *ctx, vrm_pa_t pa)
 	return (void *)(uintptr_t)pa;
 }
 
-static const struct vrm_pgt_mm_ops mm = { zalloc_page, free_page, v2p, p2v, NULL };
+static const struct vrm_pgt_mm_ops mm = { zalloc_page, free_page, v2p, p2v, NULL, NULL, NULL };
 
 static struct vrm_pgt *table(vrm_principal_t who)
 {

@@ -65,7 +65,7 @@ static void mm_free(void *ctx, void *va)
 static vrm_pa_t mm_v2p(void *ctx, void *va) { (void)ctx; return (vrm_pa_t)(uintptr_t)va; }
 static void *mm_p2v(void *ctx, vrm_pa_t pa) { (void)ctx; return (void *)(uintptr_t)pa; }
 
-static const struct vrm_pgt_mm_ops mm = { mm_zalloc, mm_free, mm_v2p, mm_p2v, NULL };
+static const struct vrm_pgt_mm_ops mm = { mm_zalloc, mm_free, mm_v2p, mm_p2v, NULL, NULL, NULL };
 
 /* ---- PRNG (xorshift64) */
 static uint64_t rng;
