@@ -6,7 +6,8 @@
  * walk. Every result must be a fault or a PA that was validly mapped at
  * that IPA: the mapper only ever maps ia -> ia | (gen << 34), gen < 8,
  * with prot R or RW, so a torn or stale-table result shows as a PA or prot
- * outside that set.
+ * outside that set. Run twice: plain, and on a table with block
+ * coalescing (one generation, so that split regions become blocks again).
  */
 #define _DEFAULT_SOURCE
 #include <check.h>
@@ -65,6 +66,10 @@ static long walks_per_thread;
  * however the scheduler treats it: no outcome depends on timing. */
 #define MIN_MAPPER_OPS 200
 static long mapper_ops;
+/* Generations the mapper cycles through: 8, or 1 for the coalescing run
+ * (one pa per ia, so a region split by a remap or set_prot of part of it
+ * is uniform again, and a block again, as soon as the part is undone). */
+static uint64_t gens = 8;
 
 struct wstats { long walks, mapped, bad; };
 
@@ -119,7 +124,9 @@ static void *mapper(void *arg)
 				     : (rng >> 24) % (WINDOW / K4 - n);
 		ia = WBASE + first * K4;
 		prot = (rng >> 40) & 1 ? VRM_PGT_PROT_R : VRM_PGT_PROT_RW;
-		gen = (gen + 1) % 8;
+		if (gens == 1 && kind != 2)
+			prot = VRM_PGT_PROT_RW; /* only set_prot makes a region non-uniform */
+		gen = (gen + 1) % gens;
 		if (kind == 0)
 			vrm_pgt_map(&pgt, ia, ia | (gen << GEN_SHIFT), n * K4, prot);
 		else if (kind == 1)
@@ -135,7 +142,7 @@ static void *mapper(void *arg)
 	return NULL;
 }
 
-START_TEST(walkers_see_only_faults_or_pas_once_mapped_there)
+static void run_stress(uint32_t flags, uint64_t ngens)
 {
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN), nw = cpus > 1 ? cpus - 1 : 1, i, ops = 0;
 	long walks = 0, mapped = 0, bad = 0;
@@ -145,10 +152,13 @@ START_TEST(walkers_see_only_faults_or_pas_once_mapped_there)
 	if (nw > 64)
 		nw = 64;
 	walks_per_thread = STRESS_WALKS / nw + 1;
+	gens = ngens;
+	__atomic_store_n(&stop, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&mapper_ops, 0, __ATOMIC_RELAXED);
 	vrm_pgt_rcu_register_thread();
 	vrm_pgt_rcu_mm_init(&rmm, &inner);
-	ck_assert_int_eq(vrm_pgt_init(&pgt, &(struct vrm_pgt_config){ VRM_PGT_STAGE2, 40, -1, 2, 0 },
-				      &rmm.ops), 0);
+	ck_assert_int_eq(vrm_pgt_init(&pgt, &(struct vrm_pgt_config){ VRM_PGT_STAGE2, 40, -1, 2,
+								      flags }, &rmm.ops), 0);
 	memset(st, 0, sizeof(st));
 	ck_assert_int_eq(pthread_create(&mt, NULL, mapper, &ops), 0);
 	for (i = 0; i < nw; i++)
@@ -173,6 +183,20 @@ START_TEST(walkers_see_only_faults_or_pas_once_mapped_there)
 	pthread_mutex_unlock(&mm_lock);
 	vrm_pgt_rcu_unregister_thread();
 }
+
+START_TEST(walkers_see_only_faults_or_pas_once_mapped_there)
+{
+	run_stress(0, 8);
+}
+END_TEST
+
+/* Block coalescing under the same walkers: tables become blocks (break,
+ * range flush, make) and their pages go through RCU while walks may be
+ * inside them. */
+START_TEST(with_block_coalescing_too)
+{
+	run_stress(VRM_PGT_COALESCE, 1);
+}
 END_TEST
 
 int main(void)
@@ -184,6 +208,7 @@ int main(void)
 
 	tcase_set_timeout(tc, 0);
 	tcase_add_test(tc, walkers_see_only_faults_or_pas_once_mapped_there);
+	tcase_add_test(tc, with_block_coalescing_too);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_set_fork_status(sr, CK_NOFORK);
