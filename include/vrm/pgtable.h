@@ -104,7 +104,9 @@ enum vrm_pgt_stage {
  * whose 512 entries map one aligned, contiguous, uniform block's worth is
  * replaced by that block (break-before-make over its extent; the table
  * page freed after the call's flush), 2 MiB then 1 GiB. Not with
- * VRM_PGT_KERNEL. Not in the Coq model (PgtModel.v) yet. */
+ * VRM_PGT_KERNEL. In the Coq model (PgtModel.v step_full; no theorem is
+ * about coalescing tables) for map / remap / set_prot, checked against
+ * the C by the model diff's stage2-coalesce run. */
 #define VRM_PGT_COALESCE (1u << 1)
 
 struct vrm_pgt_config {

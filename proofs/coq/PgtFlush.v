@@ -740,7 +740,7 @@ Theorem unmap_flush_nonvacuous :
   o_ret (step kt1 nocap (SetProt G1 K4 1)) = 0.
 Proof.
   split.
-  { replace (p_cfg nt1) with (Cfg false 48 0 false) by (vm_compute; reflexivity).
+  { replace (p_cfg nt1) with (Cfg false 48 0 false false) by (vm_compute; reflexivity).
     unfold levels_ok; cbn; lia. }
   vm_compute. repeat split; try reflexivity; discriminate.
 Qed.
@@ -761,7 +761,7 @@ Theorem twin_nounmapflush_breaks_flush :
        o_flush (step_gen NoUnmapFlush p cap (Unmap ia size)) = true).
 Proof.
   assert (L : levels_ok (p_cfg nt1)).
-  { replace (p_cfg nt1) with (Cfg false 48 0 false) by (vm_compute; reflexivity).
+  { replace (p_cfg nt1) with (Cfg false 48 0 false false) by (vm_compute; reflexivity).
     unfold levels_ok; cbn; lia. }
   assert (T : translate nt1 G1 = Some (8 * G1, 1, 2)) by (vm_compute; reflexivity).
   assert (R : o_ret (step_gen NoUnmapFlush nt1 nocap (Unmap G1 M2)) = 0)

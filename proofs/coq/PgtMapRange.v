@@ -649,12 +649,12 @@ Proof. intros. eapply (map_call_translates_range_reachable true); eauto. Qed.
 (* Not vacuous: on a fresh vrm_pgt_init table a map of 2 MiB + 4 KiB at
    G1 returns 0 and makes a block and a page (levels 2 and 3). *)
 Theorem map_translates_range_nonvacuous :
-  init false 48 (-1) false = Some (Pgt (Cfg false 48 0 false) (PM.empty _) 1) /\
-  o_ret (step (Pgt (Cfg false 48 0 false) (PM.empty _) 1) nocap (Map G1 (8 * G1) (M2 + K4) 1))
+  init false 48 (-1) false = Some (Pgt (Cfg false 48 0 false false) (PM.empty _) 1) /\
+  o_ret (step (Pgt (Cfg false 48 0 false false) (PM.empty _) 1) nocap (Map G1 (8 * G1) (M2 + K4) 1))
     = 0 /\
-  translate (o_pgt (step (Pgt (Cfg false 48 0 false) (PM.empty _) 1) nocap
+  translate (o_pgt (step (Pgt (Cfg false 48 0 false false) (PM.empty _) 1) nocap
                          (Map G1 (8 * G1) (M2 + K4) 1))) (G1 + 5) = Some (8 * G1 + 5, 1, 2) /\
-  translate (o_pgt (step (Pgt (Cfg false 48 0 false) (PM.empty _) 1) nocap
+  translate (o_pgt (step (Pgt (Cfg false 48 0 false false) (PM.empty _) 1) nocap
                          (Map G1 (8 * G1) (M2 + K4) 1))) (G1 + M2 + 7)
     = Some (8 * G1 + M2 + 7, 1, 3).
 Proof. vm_compute. repeat split; reflexivity. Qed.
@@ -662,10 +662,10 @@ Proof. vm_compute. repeat split; reflexivity. Qed.
 (* ---- both hypotheses are needed: without them a map returns 0 and
    the address still faults. *)
 (* A start level whose root (512 pages, 2 MiB) does not span 2^48. *)
-Definition short_root : pgt := Pgt (Cfg false 48 3 false) (PM.empty _) 1.
+Definition short_root : pgt := Pgt (Cfg false 48 3 false false) (PM.empty _) 1.
 (* A table entry at level 3 (not something the C's tables hold). *)
 Definition tbl_at_l3 : pgt :=
-  Pgt (Cfg false 48 0 false)
+  Pgt (Cfg false 48 0 false false)
       (set (PM.empty _) 0 (NTbl (set (PM.empty _) 0 (NTbl (set (PM.empty _) 0
         (NTbl (set (PM.empty _) 0 (NTbl (PM.empty _))))))))) 1.
 
@@ -693,8 +693,8 @@ Qed.
    G1 + 4 KiB to 8 G1 returns 0, yet that page translates to 8 G1 + 4 KiB,
    not 8 G1; the model refuses the map (-EEXIST). *)
 Theorem twin_identical_no_offset_breaks_range :
-  init false 48 (-1) false = Some (Pgt (Cfg false 48 0 false) (PM.empty _) 1) /\
-  nt1 = run (Pgt (Cfg false 48 0 false) (PM.empty _) 1) [(nocap, Map G1 (8 * G1) M2 1)] /\
+  init false 48 (-1) false = Some (Pgt (Cfg false 48 0 false false) (PM.empty _) 1) /\
+  nt1 = run (Pgt (Cfg false 48 0 false false) (PM.empty _) 1) [(nocap, Map G1 (8 * G1) M2 1)] /\
   o_ret (step_gen NoLeafOffset nt1 nocap (Map (G1 + K4) (8 * G1) K4 1)) = 0 /\
   translate (o_pgt (step_gen NoLeafOffset nt1 nocap (Map (G1 + K4) (8 * G1) K4 1))) (G1 + K4)
     = Some (8 * G1 + K4, 1, 2) /\

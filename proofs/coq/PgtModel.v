@@ -28,6 +28,11 @@
                     address order before any write, then cache_fill of
                     `need` pages (-ENOMEM if the allocator cap is hit),
                     then commit, the flush, the frees.
+     step_full      step, then on a c_coal table (VRM_PGT_COALESCE) after
+                    a successful map / remap / set_prot, coalesce.c
+                    pgt_coalesce (coalesce: level-2 entries of the range,
+                    then level 1); the theorems are about step on tables
+                    without it (init), where step_full is step.
    One pass computes what plan and commit do in the C: errors can only
    come from entries that existed before the call (the C plan does not
    descend into tables it would create or split), so the subtrees a
@@ -36,7 +41,9 @@
    table returned (what plan-before-commit gives).
    Sequential / TLB output of a call: the addresses of the entries that
    went through break-before-make (bbm.c pgt_bbm, one TLBI each, in walk
-   order) and whether the one range flush (pgt_flush_range) ends it.
+   order) and whether the one range flush (pgt_flush_range) ends it;
+   step_full adds how many entries coalescing replaced (one range flush
+   over each block's extent, before that one).
    Not modelled: concurrency (walkers during a call: Transactional.v,
    TransactionalMap.v), FEAT_XNX prots, descriptor bit layouts (desc.c
    has its own unit tests and WP proofs). *)
@@ -55,7 +62,8 @@ Inductive node : Type :=
 
 Definition tbl := PM.tree node.
 
-Record cfg := Cfg { c_stage2 : bool; c_ia_bits : Z; c_sl : Z; c_kernel : bool }.
+(* c_coal: VRM_PGT_COALESCE (step_full's coalescing pass). *)
+Record cfg := Cfg { c_stage2 : bool; c_ia_bits : Z; c_sl : Z; c_kernel : bool; c_coal : bool }.
 (* p_live: table pages live (root included), kept by step from the pages
    each call links and unlinks; driver.ml compares it with the C's
    allocator every call and with live_pages (a count over the tree) at
@@ -472,9 +480,126 @@ Fixpoint leaves_tbl (d : nat) (l base s e : Z) (t : tbl) : list (Z * Z * Z * Z) 
 Definition leaves (p : pgt) (s e : Z) : list (Z * Z * Z * Z) :=
   leaves_tbl (depth (p_cfg p)) (c_sl (p_cfg p)) 0 s e (p_root p).
 
-(* vrm_pgt_init: an empty root; -EINVAL for a bad configuration. *)
+(* vrm_pgt_init: an empty root; -EINVAL for a bad configuration
+   (VRM_PGT_COALESCE with VRM_PGT_KERNEL included: a kernel table's valid
+   entries never change). *)
+Definition init_cfg (stage2 : bool) (ia_bits sl : Z) (kernel coal : bool) : option pgt :=
+  let sl' := if sl =? -1 then (if 39 <? ia_bits then 0 else 1) else sl in
+  if (((sl' =? 0) && (40 <=? ia_bits) && (ia_bits <=? 48)) ||
+      ((sl' =? 1) && (32 <=? ia_bits) && (ia_bits <=? 39))) && negb (kernel && coal)
+  then Some (Pgt (Cfg stage2 ia_bits sl' kernel coal) (PM.empty _) 1) else None.
+
+(* The tables without coalescing, those WriteOnce.v, PgtMapRange.v,
+   PgtUnmapProt.v and PgtFlush.v prove their theorems on (where step_full
+   is step: step_full_nocoal); init_cfg with coal = false (init_nocoal). *)
 Definition init (stage2 : bool) (ia_bits sl : Z) (kernel : bool) : option pgt :=
   let sl' := if sl =? -1 then (if 39 <? ia_bits then 0 else 1) else sl in
   if ((sl' =? 0) && (40 <=? ia_bits) && (ia_bits <=? 48)) ||
      ((sl' =? 1) && (32 <=? ia_bits) && (ia_bits <=? 39))
-  then Some (Pgt (Cfg stage2 ia_bits sl' kernel) (PM.empty _) 1) else None.
+  then Some (Pgt (Cfg stage2 ia_bits sl' kernel false) (PM.empty _) 1) else None.
+
+Lemma init_nocoal : forall stage2 ia_bits sl kernel,
+  init_cfg stage2 ia_bits sl kernel false = init stage2 ia_bits sl kernel.
+Proof.
+  intros. unfold init_cfg, init. rewrite andb_false_r. cbn [negb]. rewrite andb_true_r.
+  reflexivity.
+Qed.
+
+(* ---- block coalescing (coalesce.c), for tables with c_coal *)
+(* try_coalesce's test on the table t of level l + 1 below an entry of
+   level l: its 512 entries are leaves, the i-th at oa + i * cs with one
+   prot (pgt_split_piece's inverse), oa aligned to the entry's size. *)
+Fixpoint uniform (k : nat) (i oa p cs : Z) (t : tbl) : bool :=
+  match k with
+  | O => true
+  | S k' =>
+      match get t i with
+      | NLeaf oa' p' => (oa' =? oa + i * cs) && (p' =? p) && uniform k' (i + 1) oa p cs t
+      | _ => false
+      end
+  end.
+
+Definition block_of (l : Z) (t : tbl) : option (Z * Z) :=
+  match get t 0 with
+  | NLeaf oa p =>
+      if (Z.land oa (esz l - 1) =? 0) && uniform 512 0 oa p (esz (l + 1)) t
+      then Some (oa, p) else None
+  | _ => None
+  end.
+
+(* entry_at + try_coalesce: the entry of level lv translating x, in the
+   table t of level l; Some of the new t where it was a table block_of
+   accepts (replaced by that block), None where nothing changes (an entry
+   above it is not a table, or it is not a uniform table). *)
+Fixpoint coal_at (d : nat) (lv l x : Z) (t : tbl) : option tbl :=
+  match d with
+  | O => None
+  | S d' =>
+      let i := idx l x in
+      match get t i with
+      | NTbl t' =>
+          if l =? lv then
+            match block_of l t' with
+            | Some (oa, p) => Some (set t i (NLeaf oa p))
+            | None => None
+            end
+          else
+            match coal_at d' lv (l + 1) x t' with
+            | Some t'' => Some (set t i (NTbl t''))
+            | None => None
+            end
+      | _ => None
+      end
+  end.
+
+(* pgt_coalesce's inner loop: k entries of level lv from address a; n
+   counts the coalesced ones (each one break, one pgt_flush_range over
+   the entry, one table page freed after the call's flush). *)
+Fixpoint coal_level (k : nat) (d : nat) (sl lv a : Z) (t : tbl) (n : Z) : tbl * Z :=
+  match k with
+  | O => (t, n)
+  | S k' =>
+      match coal_at d lv sl a t with
+      | Some t' => coal_level k' d sl lv (a + esz lv) t' (n + 1)
+      | None => coal_level k' d sl lv (a + esz lv) t n
+      end
+  end.
+
+(* pgt_coalesce over [ia, ia + size): level-2 entries, then level 1 (not
+   above the root's level). *)
+Definition coal_pass (c : cfg) (ia size lv : Z) (tn : tbl * Z) : tbl * Z :=
+  if c_sl c <=? lv then
+    let a0 := Z.land ia (- esz lv) in
+    coal_level (Z.to_nat (Z.shiftr (ia + size - a0 + esz lv - 1) (shift lv)))
+               (depth c) (c_sl c) lv a0 (fst tn) (snd tn)
+  else tn.
+
+Definition coalesce (c : cfg) (ia size : Z) (t : tbl) : tbl * Z :=
+  coal_pass c ia size 1 (coal_pass c ia size 2 (t, 0)).
+
+(* op.c pgt_op_run with coalescing: after a successful map, remap or
+   set_prot (never unmap) on a c_coal table, the pass above; its tables
+   are freed after the call's flush, so the peak (the plan's pages,
+   allocated before the commit) stays step's.  The second component: the
+   entries coalesced, i.e. the range flushes the pass adds to the call's
+   (o_flush: the call's own one at the end). *)
+Definition op_range (o : op) : Z * Z :=
+  match o with
+  | Map ia _ size _ | Remap ia _ size _ => (ia, size)
+  | SetProt ia size _ | Unmap ia size => (ia, size)
+  end.
+
+Definition coalesces (o : op) : bool :=
+  match o with Unmap _ _ => false | _ => true end.
+
+Definition step_full (p : pgt) (cap : Z) (o : op) : out * Z :=
+  let r := step p cap o in
+  let q := o_pgt r in
+  if c_coal (p_cfg p) && (o_ret r =? 0) && coalesces o then
+    let (t', n) := coalesce (p_cfg q) (fst (op_range o)) (snd (op_range o)) (p_root q) in
+    (Out 0 (Pgt (p_cfg q) t' (p_live q - n)) (o_peak r) (o_bbm r) (o_flush r), n)
+  else (r, 0).
+
+Lemma step_full_nocoal : forall p cap o,
+  c_coal (p_cfg p) = false -> step_full p cap o = (step p cap o, 0).
+Proof. intros p cap o H. unfold step_full. rewrite H. reflexivity. Qed.

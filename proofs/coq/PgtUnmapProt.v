@@ -565,8 +565,8 @@ Qed.
    keeps G1 + 4 KiB; a set_prot over the whole block and the hole after it
    returns 0, rewrites the block in place and leaves the hole a hole. *)
 Theorem unmap_prot_nonvacuous :
-  init false 48 (-1) false = Some (Pgt (Cfg false 48 0 false) (PM.empty _) 1) /\
-  nt1 = run (Pgt (Cfg false 48 0 false) (PM.empty _) 1) [(nocap, Map G1 (8 * G1) M2 1)] /\
+  init false 48 (-1) false = Some (Pgt (Cfg false 48 0 false false) (PM.empty _) 1) /\
+  nt1 = run (Pgt (Cfg false 48 0 false false) (PM.empty _) 1) [(nocap, Map G1 (8 * G1) M2 1)] /\
   translate nt1 G1 = Some (8 * G1, 1, 2) /\
   translate nt1 (G1 + K4) = Some (8 * G1 + K4, 1, 2) /\
   translate nt1 (G1 + M2) = None /\
@@ -629,7 +629,7 @@ Theorem twin_nosplitkeep_breaks_outside :
   translate (o_pgt (step nt1 nocap (Unmap G1 K4))) (G1 + K4) = Some (8 * G1 + K4, 1, 3).
 Proof.
   assert (Hnt : levels_ok (p_cfg nt1) /\ wf_tbl (depth (p_cfg nt1)) (p_root nt1)).
-  { change nt1 with (run (Pgt (Cfg false 48 0 false) (PM.empty _) 1)
+  { change nt1 with (run (Pgt (Cfg false 48 0 false false) (PM.empty _) 1)
                          [(nocap, Map G1 (8 * G1) M2 1)]).
     apply run_ok; [unfold levels_ok; cbn; lia | apply wf_empty; discriminate]. }
   destruct Hnt as [Hl Hwf].

@@ -255,7 +255,7 @@ Qed.
 Definition G1 := 1073741824.
 Definition M2 := 2097152.
 Definition K4 := 4096.
-Definition kt0 : pgt := Pgt (Cfg false 48 0 true) (PM.empty _) 1.
+Definition kt0 : pgt := Pgt (Cfg false 48 0 true false) (PM.empty _) 1.
 Definition nocap := 1000.
 Definition kt1 : pgt := o_pgt (step kt0 nocap (Map G1 (8 * G1) M2 1)).  (* a 2 MiB block, R *)
 
@@ -291,7 +291,7 @@ Proof. vm_compute. repeat split; reflexivity. Qed.
 (* The same calls on a normal table do change it: remap BBMs (one TLBI),
    unmap frees the two tables it emptied and flushes. *)
 Definition nt1 : pgt :=
-  o_pgt (step (Pgt (Cfg false 48 0 false) (PM.empty _) 1) nocap (Map G1 (8 * G1) M2 1)).
+  o_pgt (step (Pgt (Cfg false 48 0 false false) (PM.empty _) 1) nocap (Map G1 (8 * G1) M2 1)).
 
 Theorem normal_table_changes :
   o_ret (step nt1 nocap (Remap G1 (9 * G1) M2 1)) = 0 /\

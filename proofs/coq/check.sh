@@ -39,6 +39,8 @@ DRF.drf
 DRF.drf_nonvacuous
 DRF.twin_no_sw_race
 DRF.twin_unlocked_access_race
+PgtModel.init_nocoal
+PgtModel.step_full_nocoal
 WriteOnce.write_once
 WriteOnce.write_once_prefix
 WriteOnce.failure_no_change

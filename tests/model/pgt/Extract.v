@@ -24,4 +24,4 @@ Extract Constant Z.leb => "(<=)".
 Extract Constant Z.to_nat => "(fun z -> if z < 0 then 0 else z)".
 
 Extraction Language OCaml.
-Extraction "model.ml" step init lookup_ret translate leaves live_pages.
+Extraction "model.ml" step_full init_cfg lookup_ret translate leaves live_pages.

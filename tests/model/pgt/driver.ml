@@ -1,9 +1,12 @@
 (* Replays a trace of tests/model/pgt/trace_pgt.c (stdin) on the model
    extracted from proofs/coq/PgtModel.v and compares, per operation, the
    result code, the table pages live after it and at its peak, the BBM'd
-   entries and the range flush, the leaves of the operation's range and
+   entries, whether a range flush ran and how many (the call's own one plus
+   one per entry coalesced), the leaves of the operation's range and
    (when the trace has them) the leaves of the whole table. Prints an
-   (operation x result) histogram and, last,
+   (operation x result) histogram, the entries coalesced (on a coalescing
+   table, none at all is a divergence: the run would not test coalescing)
+   and, last,
      model-diff: OPS ops, DIV divergences
    Exit status 0 iff DIV = 0 and the trace ended with its "end" line. *)
 
@@ -22,6 +25,8 @@ let hash_leaves l =
 let hash_list l = List.fold_left fold_hash 0 l
 
 let ops = ref 0
+let coalesced = ref 0
+let coal_cfg = ref false
 let div = ref 0
 let hist : (string * int, int) Hashtbl.t = Hashtbl.create 32
 
@@ -56,8 +61,9 @@ let () =
        let line = input_line stdin in
        incr lineno;
        match String.split_on_char ' ' (String.trim line) with
-       | [ "cfg"; s2; ia; sl; k ] ->
-         (match init (s2 = "1") (int_of_string ia) (int_of_string sl) (k = "1") with
+       | [ "cfg"; s2; ia; sl; k; co ] ->
+         coal_cfg := co = "1";
+         (match init_cfg (s2 = "1") (int_of_string ia) (int_of_string sl) (k = "1") (co = "1") with
           | Some p -> st := Some p
           | None -> note_div !lineno line "init refused by the model")
        | [ "end"; n ] -> if int_of_string n = !ops then ended := true
@@ -96,7 +102,8 @@ let () =
                check "lookup pa" cpa pa; check "lookup prot" cpr pr; check "lookup level" clv lv
              | _ -> ())
           | _, Some (o, cp, ia, sz) ->
-            let r = step p cp o in
+            let (r, nco) = step_full p cp o in
+            coalesced := !coalesced + nco;
             Hashtbl.replace hist (kind, r.o_ret)
               (1 + try Hashtbl.find hist (kind, r.o_ret) with Not_found -> 0);
             check "result" c_ret r.o_ret;
@@ -112,8 +119,11 @@ let () =
                check "BBM address hash" h (hash_list r.o_bbm)
              | _ -> bad "no bbm field");
             (match get f "flush" with
-             | [ Some fl ] -> check "range flush" fl (if r.o_flush then 1 else 0)
+             | [ Some fl ] -> check "range flush" fl (if r.o_flush || nco > 0 then 1 else 0)
              | _ -> bad "no flush field");
+            (match get f "rf" with
+             | [ Some n ] -> check "range flushes" n ((if r.o_flush then 1 else 0) + nco)
+             | _ -> bad "no rf field");
             (match get f "rl" with
              | [ Some n; Some h ] ->
                let l = leaves p' ia (ia + sz) in
@@ -136,5 +146,9 @@ let () =
   List.iter (fun ((k, r) as key) ->
       Printf.printf "hist %-6s %4d %8d\n" k r (Hashtbl.find hist key)) keys;
   if not !ended then print_endline "trace incomplete (no matching end line)";
+  Printf.printf "coalesced: %d entries\n" !coalesced;
+  if !coal_cfg && !coalesced = 0 then begin
+    incr div; print_endline "DIVERGENCE: a coalescing table, and no call coalesced"
+  end;
   Printf.printf "model-diff: %d ops, %d divergences\n" !ops !div;
   exit (if !div = 0 && !ended then 0 else 1)

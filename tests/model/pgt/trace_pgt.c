@@ -3,16 +3,19 @@
  * Trace of the real lib/pgtable for the model differential test
  * (tests/model/run_diff.sh; the checker is tests/model/pgt/driver.ml over
  * the model extracted from proofs/coq/PgtModel.v).
- *   trace_pgt SEED OPS stage2|el2|kernel
+ *   trace_pgt SEED OPS stage2|el2|kernel|stage2-coalesce
  * Random map / remap / set_prot / unmap / lookup calls, with the size mix
  * of tests/pgtable/test_pgt_diff.c (pages, 2 MiB chunks, rarely 1 GiB;
  * pa aligned like ia or not; a few invalid arguments) and, for some calls,
- * an allocator cap so -ENOMEM happens. One line per call:
- *   OP ARGS... CAP ret R peak P live L bbm N H flush F rl N H [all N H]
+ * an allocator cap so -ENOMEM happens; stage2-coalesce is stage2 with
+ * VRM_PGT_COALESCE and, besides, calls that undo a split (below). One
+ * line per call:
+ *   OP ARGS... CAP ret R peak P live L bbm N H flush F rf N rl N H [all N H]
  * R the C's result, L the table pages live after the call (this file's
  * allocator counts them), P the most live during it, bbm the entries the
  * call broke (count, hash of their addresses, from the TLBI trace), F
- * whether the one range flush ran, rl the valid leaves overlapping the
+ * whether a range flush ran, rf how many ran (the call's own one, plus
+ * one per entry coalescing replaced by a block), rl the valid leaves overlapping the
  * call's range (count, hash of (ia, level, oa, prot) in address order),
  * all (every 512 calls and at the end) the same over the whole table.
  */
@@ -124,11 +127,14 @@ static void print_leaves(struct vrm_pgt *pgt, const char *tag, uint64_t ia, uint
  * (pgt_flush_range, VRM_TLB_LEVEL_ANY) carries none or is a whole-VMID
  * TLBI; at EL2 the BBM is TLBI VALE2IS (leaf only), the range flush
  * VAE2IS / ALLE2IS. VMALLE1IS is the companion of every stage-2 flush.
+ * One pgt_flush_range is one run of range TLBIs with no DSB inside it
+ * and DSBs around it, so rf counts runs: coalescing's flushes (one per
+ * block made) would otherwise hide behind the call's own one in F.
  */
 static int print_tlb(void)
 {
-	uint64_t n = 0, h = 0;
-	int flush = 0;
+	uint64_t n = 0, h = 0, runs = 0;
+	int flush = 0, barrier = 1;
 	size_t i, len = vrm_tlb_trace_len();
 	struct vrm_tlb_event ev;
 
@@ -138,6 +144,7 @@ static int print_tlb(void)
 	}
 	for (i = 0; i < len && vrm_tlb_trace_get(i, &ev); i++) {
 		uint64_t addr = (ev.operand & ((UINT64_C(1) << 44) - 1)) << 12;
+		int range = 0;
 
 		switch (ev.kind) {
 		case VRM_TLB_EV_TLBI_IPAS2E1IS:
@@ -145,7 +152,7 @@ static int print_tlb(void)
 				n++;
 				h = fold(h, addr);
 			} else {
-				flush = 1;
+				range = 1;
 			}
 			break;
 		case VRM_TLB_EV_TLBI_VALE2IS:
@@ -157,9 +164,13 @@ static int print_tlb(void)
 		case VRM_TLB_EV_TLBI_VAE2IS:
 		case VRM_TLB_EV_TLBI_RVAE2IS:
 		case VRM_TLB_EV_TLBI_ALLE2IS:
-			flush = 1;
+			range = 1;
 			break;
 		case VRM_TLB_EV_TLBI_VMALLE1IS:
+			break;
+		case VRM_TLB_EV_DSB_ISH:
+		case VRM_TLB_EV_DSB_ISHST:
+			barrier = 1;
 			break;
 		default:
 			if (vrm_tlb_ev_is_tlbi(ev.kind)) {
@@ -168,8 +179,13 @@ static int print_tlb(void)
 				return -1;
 			}
 		}
+		if (range) {
+			flush = 1;
+			runs += barrier;
+			barrier = 0;
+		}
 	}
-	printf(" bbm %" PRIu64 " %" PRIu64 " flush %d", n, h, flush);
+	printf(" bbm %" PRIu64 " %" PRIu64 " flush %d rf %" PRIu64, n, h, flush, runs);
 	return 0;
 }
 
@@ -209,7 +225,7 @@ int main(int argc, char **argv)
 	enum vrm_pgt_stage stage;
 
 	if (argc != 4) {
-		fprintf(stderr, "usage: %s SEED OPS stage2|el2|kernel\n", argv[0]);
+		fprintf(stderr, "usage: %s SEED OPS stage2|el2|kernel|stage2-coalesce\n", argv[0]);
 		return 2;
 	}
 	rng = strtoull(argv[1], NULL, 0) * UINT64_C(0x9e3779b97f4a7c15) | 1;
@@ -218,6 +234,8 @@ int main(int argc, char **argv)
 		cfg = (struct vrm_pgt_config){ VRM_PGT_EL2_S1, 39, 1, 0, 0 };
 	} else if (!strcmp(argv[3], "kernel")) {
 		cfg = (struct vrm_pgt_config){ VRM_PGT_EL2_S1, 48, 0, 0, VRM_PGT_KERNEL };
+	} else if (!strcmp(argv[3], "stage2-coalesce")) {
+		cfg.flags = VRM_PGT_COALESCE;
 	} else if (strcmp(argv[3], "stage2")) {
 		fprintf(stderr, "unknown config %s\n", argv[3]);
 		return 2;
@@ -230,8 +248,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "vrm_pgt_init failed\n");
 		return 1;
 	}
-	printf("cfg %d %u %d %d\n", stage == VRM_PGT_STAGE2, pgt.ia_bits, pgt.start_level,
-	       (cfg.flags & VRM_PGT_KERNEL) != 0);
+	printf("cfg %d %u %d %d %d\n", stage == VRM_PGT_STAGE2, pgt.ia_bits, pgt.start_level,
+	       (cfg.flags & VRM_PGT_KERNEL) != 0, (cfg.flags & VRM_PGT_COALESCE) != 0);
 	for (op = 0; op < nops; op++) {
 		uint64_t kind = rnd() % 100, sz = rnd() % 1000, first, n, ia, size;
 		uint32_t prot = rnd_prot(stage);
@@ -283,6 +301,26 @@ int main(int argc, char **argv)
 		}
 		ia = WBASE + first * K4;
 		size = n * K4;
+		/* stage2-coalesce: a third of the remaps and set_prots give a
+		 * few pages of a hot 2 MiB chunk, or all of it, the pa and prot
+		 * that continue what the chunk's first page maps, so a table an
+		 * earlier call split becomes uniform again (when that pa is
+		 * 2 MiB aligned) and coalescing has something to do. */
+		if ((cfg.flags & VRM_PGT_COALESCE) && kind >= 35 && kind < 65 && rnd() % 3 == 0) {
+			uint64_t c = WBASE + (rnd() % (HOTPAGES / 512)) * M2, j;
+			vrm_pa_t cpa;
+			uint32_t cprot;
+			int clvl;
+
+			if (!vrm_pgt_lookup(&pgt, c, &cpa, &cprot, &clvl)) {
+				n = rnd() % 2 ? 512 : 1 + rnd() % 8;
+				j = n == 512 ? 0 : rnd() % (512 - n);
+				ia = c + j * K4;
+				size = n * K4;
+				pa = cpa + j * K4;
+				prot = cprot;
+			}
+		}
 		/* A few invalid arguments (values stay below 2^62). */
 		if (rnd() % 100 < 3) {
 			switch (rnd() % 6) {
