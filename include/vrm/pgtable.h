@@ -557,6 +557,18 @@ struct vrm_pgt_updater {
  */
 int vrm_pgt_update(struct vrm_pgt *pgt, uint64_t ia, uint64_t size,
 		   const struct vrm_pgt_updater *updater);
+/*
+ * The plan pass of vrm_pgt_update alone (the visitor is asked with commit
+ * false only; nothing is written): *pages is exactly the number of pages
+ * that call would take from mm->zalloc_page now (one per split; 0 without
+ * VRM_PGT_UPDATE_SPLIT), to fill a memcache first as with
+ * vrm_pgt_pages_needed. Exact only if nothing changes the table (or the
+ * visitor's answers) between the query and the call. Errors as the call's,
+ * never -VRM_ENOMEM, plus -VRM_EINVAL for pages NULL; *pages is then
+ * untouched.
+ */
+int vrm_pgt_update_pages_needed(struct vrm_pgt *pgt, uint64_t ia, uint64_t size,
+				const struct vrm_pgt_updater *updater, uint64_t *pages);
 
 /* ---- Lock-free, hardware-like translation. */
 struct vrm_pgt_xlate {

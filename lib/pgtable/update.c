@@ -178,15 +178,36 @@ static int update_visit(struct vrm_pgt_visit_ctx *ctx, enum vrm_pgt_visit which)
 	return 0;
 }
 
-int vrm_pgt_update(struct vrm_pgt *pgt, uint64_t ia, uint64_t size,
-		   const struct vrm_pgt_updater *updater)
+/* need: NULL for the call itself; else the plan only, its page count
+ * stored there (vrm_pgt_update_pages_needed). */
+static int update_common(struct vrm_pgt *pgt, uint64_t ia, uint64_t size,
+			 const struct vrm_pgt_updater *updater, uint64_t *need)
 {
-	struct update up = { .op = { .pgt = pgt, .ia = ia, .size = size }, .u = updater };
+	struct update up = { .op = { .pgt = pgt, .ia = ia, .size = size, .plan_only = need != NULL },
+			     .u = updater };
+	int ret;
 
 	if (!pgt || !updater || !updater->fn || (updater->flags & ~VRM_PGT_UPDATE_SPLIT) ||
 	    !pgt_range_ok(pgt, ia, size))
 		return -VRM_EINVAL;
-	return pgt_op_run(&up.op, update_visit, VRM_PGT_VISIT_LEAF);
+	ret = pgt_op_run(&up.op, update_visit, VRM_PGT_VISIT_LEAF);
+	if (ret == 0 && need)
+		*need = up.op.need;
+	return ret;
+}
+
+int vrm_pgt_update(struct vrm_pgt *pgt, uint64_t ia, uint64_t size,
+		   const struct vrm_pgt_updater *updater)
+{
+	return update_common(pgt, ia, size, updater, NULL);
+}
+
+int vrm_pgt_update_pages_needed(struct vrm_pgt *pgt, uint64_t ia, uint64_t size,
+				const struct vrm_pgt_updater *updater, uint64_t *pages)
+{
+	if (!pages)
+		return -VRM_EINVAL;
+	return update_common(pgt, ia, size, updater, pages);
 }
 
 struct owner_probe {

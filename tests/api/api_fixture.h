@@ -195,6 +195,11 @@ static int call(const struct row *r)
 		ret = vrm_pgt_update(pgt, r->a, r->c, (r->x & X_NULL) ? NULL : &upd);
 		break;
 	case F_LOOKUP_OWNER: ret = vrm_pgt_lookup_owner(pgt, r->a, &owner); break;
+	case F_UPDATE_NEED:
+		upd.flags = (unsigned)r->d;
+		ret = vrm_pgt_update_pages_needed(pgt, r->a, r->c, &upd,
+						  (r->x & X_NULL) ? NULL : &scratch_need);
+		break;
 	case F_POOL_INIT:
 		if (r->x & X_NULL2)
 			pops.map = NULL;

@@ -40,7 +40,7 @@
 enum fn {
 	F_RANGE_ENCODE, F_S2_IPA, F_S2_IPA_LOCAL, F_S2_RANGE, F_EL2_VA, F_EL2_RANGE,
 	F_PGT_INIT, F_MAP, F_REMAP, F_NEED_MAP, F_NEED_REMAP, F_MC_PUSH, F_SET_PROT, F_UNMAP,
-	F_LOOKUP, F_WALK, F_HW_WALK, F_UPDATE, F_LOOKUP_OWNER,
+	F_LOOKUP, F_WALK, F_HW_WALK, F_UPDATE, F_LOOKUP_OWNER, F_UPDATE_NEED,
 	F_POOL_INIT, F_BOOT_ASSIGN, F_DONATE, F_SHARE, F_UNSHARE, F_RECLAIM, F_HYP_ALLOC,
 	F_HYP_FREE, F_OWNER, F_FOR_EACH, F_CHECK_INIT, F_CHECK_GUARD, F_MODEL_TRANSLATE,
 	F_MODEL_LOOKUP, F_TICKET_SELECT, F_PGT_SET_VMID, F_VMID_INIT, F_VMID_GET, F_VMID_PUT,
@@ -182,6 +182,9 @@ static const struct row rows[] = {
 	{ "pgt_update.kernel", F_UPDATE, K_IA, 0, K4, 0, X_KERNEL, -EPERM },
 	{ "pgt_update.nomem", F_UPDATE, S2_IA + K4, 0x4, K4, VRM_PGT_UPDATE_SPLIT, X_NOMEM, -ENOMEM },
 	{ "pgt_update.visitor", F_UPDATE, S2_IA, (uint64_t)-EBUSY, K4, 0, 0, -EBUSY },
+	{ "pgt_update_pages_needed.inval", F_UPDATE_NEED, S2_IA, 0x4, K4, VRM_PGT_UPDATE_SPLIT, X_NULL, -EINVAL },
+	{ "pgt_update_pages_needed.inval", F_UPDATE_NEED, S2_IA, 0x2, K4, 0, 0, -EINVAL },
+	{ "pgt_update_pages_needed.kernel", F_UPDATE_NEED, K_IA, 0, K4, 0, X_KERNEL, -EPERM },
 	{ "pgt_lookup_owner.noent", F_LOOKUP_OWNER, 2 * G1, 0, 0, 0, 0, -ENOENT },
 	{ "pgt_lookup_owner.exist", F_LOOKUP_OWNER, S2_IA, 0, 0, 0, 0, -EEXIST },
 	{ "pgt_lookup_owner.range", F_LOOKUP_OWNER, UINT64_C(1) << 40, 0, 0, 0, 0, -EINVAL },

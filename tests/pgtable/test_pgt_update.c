@@ -527,6 +527,45 @@ START_TEST(split_mode_refusals_change_nothing)
 }
 END_TEST
 
+/* vrm_pgt_update_pages_needed: exactly the pages the call then takes. */
+START_TEST(pages_needed_is_what_the_split_call_takes)
+{
+	static const struct { uint64_t ia, size; } r[] = {
+		{ 2 * M2 + K4, K4 },            /* one split of the block */
+		{ 2 * M2 - K4, 2 * K4 },        /* across it and the hole before */
+		{ 6 * M2 - K4, M2 + 2 * K4 },   /* holes: two page tables, a block inside */
+		{ G1_T * 3 + 5 * K4, 3 * K4 },  /* a 1 GiB hole: two levels */
+		{ 2 * M2 + K4, K4 },            /* again: already split, nothing */
+	};
+	struct sv v = { .owner = 6 };
+	struct vrm_pgt_updater up = { split_fn, &v, VRM_PGT_UPDATE_SPLIT };
+	uint64_t pages, h, before;
+	size_t i;
+
+	ck_assert_int_eq(vrm_pgt_map(&pgt, 2 * M2, 0x4000000, M2, RW), 0);
+	for (i = 0; i < sizeof(r) / sizeof(r[0]); i++) {
+		pages = 12345;
+		h = tmm_hash(&m);
+		ck_assert_int_eq(vrm_pgt_update_pages_needed(&pgt, r[i].ia, r[i].size, &up, &pages), 0);
+		ck_assert_uint_eq(tmm_hash(&m), h); /* the query writes nothing */
+		ck_assert_uint_eq(v.commits, 0);
+		before = m.allocs;
+		ck_assert_int_eq(run_split(r[i].ia, r[i].size, &v), 0);
+		ck_assert_uint_eq(m.allocs - before, pages);
+		ck_assert_uint_eq(pages, i == 4 ? 0 : i >= 2 ? 2 : 1);
+		v.commits = 0;
+	}
+	/* Whole entries: never a page. Errors: the call's, *pages untouched. */
+	up.flags = 0;
+	ck_assert_int_eq(vrm_pgt_update_pages_needed(&pgt, 8 * M2 + K4, K4, &up, &pages), 0);
+	ck_assert_uint_eq(pages, 0);
+	pages = 77;
+	ck_assert_int_eq(vrm_pgt_update_pages_needed(&pgt, 8 * M2, 0, &up, &pages), -VRM_EINVAL);
+	ck_assert_int_eq(vrm_pgt_update_pages_needed(&pgt, 8 * M2, K4, &up, NULL), -VRM_EINVAL);
+	ck_assert_uint_eq(pages, 77);
+}
+END_TEST
+
 START_TEST(kernel_split_of_a_valid_block_is_refused_of_a_hole_allowed)
 {
 	struct sv v = { .owner = 5 };
@@ -608,6 +647,7 @@ int main(void)
 		tcase_add_test(tc, split_mode_without_a_change_splits_nothing);
 		tcase_add_test(tc, split_mode_annotates_holes_with_blocks_where_they_fit);
 		tcase_add_test(tc, split_mode_refusals_change_nothing);
+		tcase_add_test(tc, pages_needed_is_what_the_split_call_takes);
 	}
 	tcase_add_test(k, kernel_table_entries_once_valid_stay);
 	tcase_add_test(k, kernel_split_of_a_valid_block_is_refused_of_a_hole_allowed);
